@@ -1,0 +1,5 @@
+"""``python -m drafter``: the command line."""
+
+from .cli import main
+
+main()

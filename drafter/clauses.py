@@ -1,0 +1,173 @@
+"""Clause files: Markdown with YAML front matter, loaded into a validated ClauseLibrary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .authorities import Registry
+from .errors import ClauseError
+from .model import ExhibitKind
+
+__all__ = ["Clause", "ClauseLibrary", "ClauseMeta", "parse_clause"]
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+
+
+class ClauseMeta(BaseModel):
+    """A clause's front matter: what it is, where it goes and when it applies."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", description="Stable dotted id")
+    title: str
+    documents: list[str] = Field(min_length=1)
+    section: str
+    order: int = 100
+    when: str = Field(default="true", description="A Jinja expression over the case")
+    group: str | None = Field(default=None, description="Exclusive group: at most one applies")
+    authorities: list[str] = Field(default_factory=list)
+    evidence: list[ExhibitKind] = Field(default_factory=list)
+    version: int | str = 1
+    last_reviewed: dt.date | None = None
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause: its front matter, its body (Jinja + light markup), and where it came from."""
+
+    meta: ClauseMeta
+    body: str
+    path: Path
+    body_line: int
+    """The file line on which the body starts (to turn body line numbers into file lines)."""
+
+    @property
+    def id(self) -> str:
+        """The clause's stable id."""
+        return self.meta.id
+
+
+def parse_clause(path: Path, text: str | None = None) -> Clause:
+    """Read one clause file.
+
+    Raises:
+        ClauseError: no front matter, bad YAML, or front matter that breaks :class:`ClauseMeta`;
+            the message names the file and line.
+    """
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ClauseError(f"{path}: cannot be read: {exc}") from None
+    match = _FRONT.match(text)
+    if not match:
+        raise ClauseError(
+            f"{path}:1: no front matter: a clause file starts with a '---' line, its YAML "
+            "settings, and another '---' line"
+        )
+    try:
+        raw = YAML(typ="safe").load(match.group(1))
+    except MarkedYAMLError as exc:
+        line = (exc.problem_mark.line + 2) if exc.problem_mark else 1
+        raise ClauseError(f"{path}:{line}: front matter is not valid YAML: {exc.problem}") from None
+    except YAMLError as exc:
+        raise ClauseError(f"{path}: front matter is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ClauseError(f"{path}:2: front matter must be a mapping of settings")
+    try:
+        meta = ClauseMeta.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in err["loc"]) or "(front matter)"
+            line = _key_line(match.group(1), str(err["loc"][0])) if err["loc"] else None
+            where = f"{path}:{line}" if line else str(path)
+            msg = "is required but missing" if err["type"] == "missing" else err["msg"]
+            problems.append(f"{where}: {field}: {msg}")
+        raise ClauseError("\n".join(problems)) from None
+    body_line = text[: match.end()].count("\n") + 1
+    return Clause(meta=meta, body=text[match.end() :], path=path, body_line=body_line)
+
+
+def _key_line(front: str, key: str) -> int | None:
+    for i, line in enumerate(front.splitlines(), start=2):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return i
+    return None
+
+
+class ClauseLibrary:
+    """Every clause available to a draft, plus the authority registry they cite.
+
+    Built from the built-in library, optionally overlaid by an attorney's directory: the same id
+    replaces, a new id adds, ``disabled: true`` removes.
+    """
+
+    def __init__(self, clauses: Sequence[Clause], registry: Registry) -> None:
+        self.registry = registry
+        self._by_id: dict[str, Clause] = {}
+        for clause in clauses:
+            other = self._by_id.get(clause.id)
+            if other is not None:
+                raise ClauseError(
+                    f"clause id {clause.id!r} is defined twice: {other.path} and {clause.path}",
+                    hint="Each clause id must be unique within one library directory.",
+                )
+            self._by_id[clause.id] = clause
+
+    @classmethod
+    def load(cls, directory: Path, *, overlay: Path | None = None) -> ClauseLibrary:
+        """Load a library directory (``*.md`` clauses and ``authorities.yaml``), then an overlay.
+
+        Raises:
+            ClauseError: a directory is missing, a clause is malformed, or an id repeats.
+        """
+        registry = Registry.load(directory / "authorities.yaml")
+        base = {c.id: c for c in cls(_read_dir(directory), registry)}
+        if overlay is not None:
+            if (overlay / "authorities.yaml").exists():
+                registry = Registry.load(overlay / "authorities.yaml")
+            for clause in cls(_read_dir(overlay), registry):
+                base[clause.id] = clause
+        active = [c for c in base.values() if not c.meta.disabled]
+        return cls(sorted(active, key=lambda c: c.id), registry)
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, clause_id: str) -> Clause:
+        """The clause with this id.
+
+        Raises:
+            ClauseError: no such clause.
+        """
+        try:
+            return self._by_id[clause_id]
+        except KeyError:
+            raise ClauseError(f"no clause with id {clause_id!r}") from None
+
+    def for_document(self, kind: str) -> list[Clause]:
+        """The clauses that serve a document kind, in id order."""
+        return [c for c in self._by_id.values() if kind in c.meta.documents]
+
+
+def _read_dir(directory: Path) -> list[Clause]:
+    if not directory.exists():
+        raise ClauseError(f"{directory}: no such clause library directory")
+    if not directory.is_dir():
+        raise ClauseError(f"{directory}: is not a directory")
+    return [
+        parse_clause(p) for p in sorted(directory.rglob("*.md")) if p.name.lower() != "readme.md"
+    ]

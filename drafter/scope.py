@@ -1,0 +1,209 @@
+"""What clause text and ``when`` rules can see: the case and a few drafting helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .authorities import Registry
+from .errors import TemplateError
+from .model import AdverseFacts, Case, Exhibit
+from .text import Paragraph, Run, join_words, letter
+
+__all__ = ["ClauseScope", "disclosed_only", "resolve_exhibits"]
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_EXHIBIT_TOKEN = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
+PLACEHOLDER = "[[(exhibit to be attached)]]"
+
+
+def disclosed_only(case: Case) -> tuple[Case, list[str]]:
+    """The case as an agency may see it: adverse facts not marked ``disclose`` removed.
+
+    Returns:
+        The filtered case and a description of each fact held back, by field path.
+    """
+    af = case.adverse_facts
+    kept: dict[str, list[Any]] = {}
+    held: list[str] = []
+    for group in AdverseFacts.model_fields:
+        items = getattr(af, group)
+        kept[group] = [i for i in items if i.disclose]
+        for n, item in enumerate(items):
+            if not item.disclose:
+                held.append(f"adverse_facts.{group}.{n}: {_describe(item)}")
+    filtered = case.model_copy(update={"adverse_facts": AdverseFacts(**kept)})
+    return filtered, held
+
+
+def _describe(item: Any) -> str:
+    label = (
+        getattr(item, "offense", None)
+        or getattr(item, "kind", None)
+        or getattr(item, "description", None)
+        or "failure to appear"
+    )
+    return f"{label} ({item.date.isoformat()})"
+
+
+@dataclass
+class ClauseScope:
+    """The names a clause can use. One scope serves one draft, in document order.
+
+    It remembers what the draft cited (first citation in full, later ones short) and which
+    exhibits it pointed at (lettered afterwards, in order of first reference).
+    """
+
+    case: Case
+    registry: Registry
+    cited: list[str] = field(default_factory=list)
+    current: str = "<clause>"
+
+    def names(self) -> dict[str, Any]:
+        """The variables and helpers available to clause bodies and ``when`` expressions."""
+        r = self.case.respondent
+        they, them, their = r.they, r.them, r.their
+        return {
+            "case": self.case,
+            "r": r,
+            "name": r.full_name,
+            "short": r.short_name,
+            "they": they,
+            "them": them,
+            "their": their,
+            "They": they.capitalize(),
+            "Their": their.capitalize(),
+            "spouse": self.case.relationships.spouse,
+            "we": "we" if self.case.counsel else "I",
+            "We": "We" if self.case.counsel else "I",
+            "our": "our" if self.case.counsel else "my",
+            "us": "us" if self.case.counsel else "me",
+            "agree": self.agree,
+            "cite": self.cite,
+            "exhibit": self.exhibit,
+            "see": self.see,
+            "see_kind": self.see_kind,
+            "has_evidence": self.has_evidence,
+            "Our": "Our" if self.case.counsel else "My",
+            "years_since": self.years_since,
+            "join": join_words,
+            "petitions": self.petitions,
+        }
+
+    # -- grammar ---------------------------------------------------------------------------
+
+    def agree(self, singular: str, plural: str) -> str:
+        """Pick the verb form that agrees with the respondent's pronoun (``has``/``have``)."""
+        return plural if self.case.respondent.plural else singular
+
+    def years_since(self, when: dt.date) -> int:
+        """Whole years from ``when`` to the filing date."""
+        on = self.case.filing.date
+        years = on.year - when.year - ((on.month, on.day) < (when.month, when.day))
+        return max(years, 0)
+
+    def petitions(self, form: str, status: str | None = None) -> list[Any]:
+        """The case's petitions of a form (``"I-130"``), optionally of one status."""
+        return self.case.petitions_of(form, status)
+
+    # -- citations -------------------------------------------------------------------------
+
+    def cite(self, authority_id: str, short: bool = False) -> Markup:
+        """Cite an authority from the registry: in full the first time, short afterwards."""
+        if authority_id not in self.registry:
+            raise TemplateError(
+                f"{self.current}: cites {authority_id!r}, which is not in the authority registry",
+                hint="Add it to authorities.yaml (with its real date and status) or fix the id.",
+            )
+        authority = self.registry[authority_id]
+        first = authority_id not in self.cited
+        if first:
+            self.cited.append(authority_id)
+        text = authority.short if (short or not first) else authority.citation
+        return Markup(escape(text))
+
+    # -- exhibits --------------------------------------------------------------------------
+
+    def _exhibit_ids(self) -> set[str]:
+        return {e.id for e in self.case.exhibits}
+
+    def exhibit(self, exhibit_id: str) -> Markup:
+        """``Exhibit B``: a reference lettered once the whole draft is known.
+
+        The text holds a token until :func:`resolve_exhibits` knows every reference.
+        """
+        if exhibit_id not in self._exhibit_ids():
+            raise TemplateError(
+                f"{self.current}: refers to exhibit {exhibit_id!r}, which the case does not list"
+            )
+        return Markup(f"{_OPEN}{escape(exhibit_id)}{_CLOSE}")
+
+    def see(self, exhibit_ids: Iterable[str]) -> Markup:
+        """``(See Exhibits B and C.)``, or a highlighted placeholder when there is no exhibit."""
+        ids = list(dict.fromkeys(exhibit_ids))
+        if not ids:
+            return Markup(PLACEHOLDER)
+        for i in ids:
+            self.exhibit(i)
+        return Markup(f"(See {_OPEN}{escape(','.join(ids))}{_CLOSE}.)")
+
+    def has_evidence(self, *kinds: str) -> bool:
+        """Whether the case lists an exhibit of any of the given kinds."""
+        return any(e.kind.value in kinds for e in self.case.exhibits)
+
+    def see_kind(self, *kinds: str) -> Markup:
+        """Point at every exhibit of the given kinds (``see_kind("marriage_certificate")``)."""
+        ids = [e.id for e in self.case.exhibits if e.kind.value in kinds]
+        return self.see(ids)
+
+
+def resolve_exhibits(
+    paragraphs: list[Paragraph], exhibits: list[Exhibit]
+) -> tuple[list[Paragraph], list[tuple[str, Exhibit]]]:
+    """Letter the exhibits in order of first reference and write the letters into the text.
+
+    Exhibits with a ``tab`` keep it; the rest take the next free letter as they are first
+    referred to. Exhibits never referred to come last, in the order the case lists them.
+
+    Returns:
+        The paragraphs with letters in place, and (tab, exhibit) in tab order.
+    """
+    by_id = {e.id: e for e in exhibits}
+    order: list[str] = []
+    for p in paragraphs:
+        for run in p.runs:
+            for token in _EXHIBIT_TOKEN.findall(run.text):
+                for ref in token.split(","):
+                    if ref not in order:
+                        order.append(ref)
+    order += [e.id for e in exhibits if e.id not in order]
+    taken = {e.tab for e in exhibits if e.tab}
+    tabs: dict[str, str] = {e.id: e.tab for e in exhibits if e.tab}
+    counter = 0
+    for ex_id in order:
+        if ex_id in tabs:
+            continue
+        while letter(counter) in taken:
+            counter += 1
+        tabs[ex_id] = letter(counter)
+        taken.add(letter(counter))
+
+    def words(match: re.Match[str]) -> str:
+        letters = sorted({tabs[i] for i in match.group(1).split(",")}, key=lambda t: (len(t), t))
+        noun = "Exhibit" if len(letters) == 1 else "Exhibits"
+        return f"{noun} {join_words(letters)}"
+
+    resolved = [
+        Paragraph(
+            p.style,
+            tuple(Run(_EXHIBIT_TOKEN.sub(words, r.text), r.italic, r.bold, r.flag) for r in p.runs),
+        )
+        for p in paragraphs
+    ]
+    listing = sorted(((tabs[i], by_id[i]) for i in order), key=lambda t: (len(t[0]), t[0]))
+    return resolved, listing

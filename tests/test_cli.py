@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from drafter.cli import cli
+
+from .conftest import ROOT, SAMPLES, docx_text, make_template
+
+SAMPLE = str(SAMPLES[0])
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args):
+    result = runner.invoke(cli, list(map(str, args)))
+    # No traceback ever reaches the user for bad input.
+    assert "Traceback" not in result.output
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def test_render_writes_letter(runner, tmp_path):
+    result = run(runner, "render", SAMPLE, "--document", "pd-request", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    (out,) = tmp_path.glob("*.docx")
+    assert out.name == "Nguyen_Anh_A000-000-101_pd-request.docx"
+    assert "A000-000-101" in docx_text(out.read_bytes())
+    assert f"Wrote {out}" in result.output
+
+
+def test_render_refuses_to_overwrite_then_forces(runner, tmp_path):
+    run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path)
+    (out,) = tmp_path.glob("*.docx")
+    out.write_bytes(b"attorney's edits")
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert "already exists" in result.output and "--force" in result.output
+    assert out.read_bytes() == b"attorney's edits"
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path, "--force")
+    assert result.exit_code == 0
+    assert out.read_bytes() != b"attorney's edits"
+
+
+def test_render_into_attorney_template(runner, tmp_path):
+    template = make_template(
+        tmp_path / "mine.docx",
+        [
+            "MY FIRM LETTERHEAD",
+            "Re: {{ case.respondent.full_name }} ({{ case.respondent.a_number }})",
+            "{%p for block in draft.body %}",
+            "{{r block.text }}",
+            "{%p endfor %}",
+            "{{ draft.signer }}",
+        ],
+    )
+    out = tmp_path / "out"
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", out, "--template", template)
+    assert result.exit_code == 0, result.output
+    text = docx_text(next(out.glob("*.docx")).read_bytes())
+    assert "MY FIRM LETTERHEAD" in text
+    assert "Re: Ánh Thị Nguyễn (A000-000-101)" in text
+    assert "Eleanor Vance" in text
+    assert "join a motion to reopen" in text
+
+
+def bad_case(tmp_path, old, new):
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "case.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def hostile_template(tmp_path, line):
+    return make_template(tmp_path / "t.docx", ["ok", line])
+
+
+BAD_INPUTS = {
+    "malformed YAML": lambda t: (
+        bad_case(t, "respondent:\n", "respondent: [\n"),
+        None,
+        "not valid YAML",
+    ),
+    "unknown field": lambda t: (
+        bad_case(t, "  language: Vietnamese", "  tongue: Vietnamese"),
+        None,
+        "respondent.tongue: is not a known field",
+    ),
+    "bad A-number": lambda t: (
+        bad_case(t, 'a_number: "000000101"', "a_number: 12"),
+        None,
+        "respondent.a_number: '12' is not an A-number",
+    ),
+    "missing required field": lambda t: (
+        bad_case(t, "  family_name: Nguyễn\n", ""),
+        None,
+        "respondent.family_name: is required but missing",
+    ),
+    "missing file": lambda t: (t / "nope.yaml", None, "no such case file"),
+    "directory as case": lambda t: (t, None, "is a directory"),
+    "template syntax error": lambda t: (
+        SAMPLES[0],
+        hostile_template(t, "{% if %}"),
+        "syntax error",
+    ),
+    "template unknown variable": lambda t: (
+        SAMPLES[0],
+        hostile_template(t, "{{ case.nope }}"),
+        "unknown variable",
+    ),
+    "hostile template": lambda t: (
+        SAMPLES[0],
+        hostile_template(t, "{{ ''.__class__.__mro__ }}"),
+        "sandbox",
+    ),
+    "template is a directory": lambda t: (SAMPLES[0], t, "is a directory"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_INPUTS)
+def test_bad_input_clear_error_no_file(runner, tmp_path, kind):
+    case, template, expected = BAD_INPUTS[kind](tmp_path)
+    out = tmp_path / "out"
+    args = ["render", case, "-d", "pd-request", "-o", out]
+    if template is not None:
+        args += ["--template", template]
+    result = run(runner, *args)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") or "\nError: " in result.output
+    assert expected in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_bad_yaml_error_names_file_and_line(runner, tmp_path):
+    path = bad_case(tmp_path, 'a_number: "000000101"', "a_number: 12")
+    result = run(runner, "validate", path)
+    assert result.exit_code == 1
+    assert re.search(rf"{re.escape(str(path))}:\d+: respondent\.a_number:", result.output)
+
+
+def test_validate_all_samples(runner):
+    result = run(runner, "validate", *SAMPLES)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": valid") == len(SAMPLES)
+
+
+def test_validate_reports_each_file(runner, tmp_path):
+    bad = bad_case(tmp_path, 'a_number: "000000101"', "a_number: 12")
+    result = run(runner, "validate", SAMPLES[0], bad)
+    assert result.exit_code == 1
+    assert ": valid" in result.output and "not an A-number" in result.output
+
+
+def test_schema_is_json_schema(runner):
+    result = run(runner, "schema")
+    schema = json.loads(result.output)
+    assert schema["title"] == "drafter case file"
+    assert "respondent" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_init_writes_valid_starter_and_never_overwrites(runner, tmp_path):
+    target = tmp_path / "client.yaml"
+    assert run(runner, "init", target).exit_code == 0
+    assert run(runner, "validate", target).exit_code == 0
+    target.write_text("mine")
+    result = run(runner, "init", target)
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert target.read_text() == "mine"
+
+
+def test_starter_renders(runner, tmp_path):
+    target = tmp_path / "client.yaml"
+    run(runner, "init", target)
+    result = run(runner, "render", target, "-d", "pd-request", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_document_is_usage_error(runner, tmp_path):
+    result = run(runner, "render", SAMPLE, "-d", "nonsense", "-o", tmp_path)
+    assert result.exit_code == 2
+
+
+def _commands():
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_with_example_and_is_in_readme(runner, name):
+    command = cli.commands[name]
+    assert command.help and "Example" in command.help
+    assert run(runner, name, "--help").exit_code == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"drafter {name}" in readme, f"README does not mention `drafter {name}`"
+
+
+def test_python_m_drafter(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "drafter", "documents"], capture_output=True, text=True, check=True
+    )
+    assert "pd-request" in out.stdout

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from drafter.casefile import read_case_data
+from drafter.model import Case, Partner, Petition, normalize_a_number, normalize_receipt_number
+
+from .conftest import SAMPLES
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("A123456789", "A123-456-789"),
+        ("123-456-789", "A123-456-789"),
+        ("a 123 456 789", "A123-456-789"),
+        ("12345678", "A012-345-678"),
+        ("A-12-345-678", "A012-345-678"),
+        (12345678, "A012-345-678"),
+    ],
+)
+def test_a_number_normalised(raw, expected):
+    assert normalize_a_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1234567", "1234567890", "A12-34", "B123456789", "", "A"])
+def test_bad_a_number_rejected(raw):
+    with pytest.raises(ValueError, match="not an A-number"):
+        normalize_a_number(raw)
+
+
+@given(st.text(alphabet=string.digits, min_size=8, max_size=9))
+def test_a_number_round_trip(digits):
+    once = normalize_a_number(digits)
+    assert once == normalize_a_number(once)
+    assert once.replace("-", "")[1:].lstrip("0") == digits.lstrip("0")
+
+
+def test_receipt_number():
+    assert normalize_receipt_number("ioe 0123456789") == "IOE0123456789"
+    with pytest.raises(ValueError, match="three letters and ten digits"):
+        normalize_receipt_number("IOE123")
+
+
+def _sample_data():
+    data, _ = read_case_data(SAMPLES[0])
+    return data
+
+
+def validate(data, today=dt.date(2026, 11, 23)):
+    return Case.model_validate(data, context={"today": today})
+
+
+def test_sample_validates():
+    case = validate(_sample_data())
+    assert case.respondent.a_number == "A000-000-101"
+    assert case.respondent.caption_name == "NGUYỄN, Ánh Thị"
+
+
+def test_final_order_needs_date():
+    data = _sample_data()
+    del data["proceedings"]["final_order"]
+    with pytest.raises(ValidationError, match="final_order is missing"):
+        validate(data)
+
+
+def test_joins_needs_who_and_when():
+    data = _sample_data()
+    data["dhs_position"] = {"stance": "joins"}
+    with pytest.raises(ValidationError, match="opla_attorney and agreed_on"):
+        validate(data)
+
+
+def test_marriage_cannot_precede_relationship():
+    with pytest.raises(ValidationError, match="cannot precede"):
+        Partner(
+            name="X",
+            citizenship="usc",
+            relationship="married",
+            relationship_start=dt.date(2010, 1, 1),
+            marriage_date=dt.date(2009, 1, 1),
+        )
+
+
+def test_future_birth_date_rejected_but_hearing_allowed():
+    data = _sample_data()
+    data["respondent"]["date_of_birth"] = "2030-01-01"
+    with pytest.raises(ValidationError, match="in the future"):
+        validate(data)
+    data = _sample_data()
+    data["proceedings"]["next_hearing"] = {"date": "2030-01-01", "time": "9:00 AM"}
+    data["proceedings"]["status"] = "final_order"
+    assert validate(data).proceedings.next_hearing.time == dt.time(9, 0)
+
+
+def test_unknown_exhibit_reference():
+    data = _sample_data()
+    data["positive_factors"]["employment"]["exhibits"] = ["nope"]
+    with pytest.raises(ValidationError, match="points at exhibit 'nope'"):
+        validate(data)
+
+
+def test_counsel_or_self_represented():
+    data = _sample_data()
+    del data["counsel"]
+    with pytest.raises(ValidationError, match="self_represented"):
+        validate(data)
+    data["self_represented"] = True
+    assert validate(data).counsel is None
+
+
+def test_extra_field_forbidden():
+    data = _sample_data()
+    data["respondent"]["nickname"] = "A"
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        validate(data)
+
+
+def test_approved_petition_needs_decision_date():
+    with pytest.raises(ValidationError, match="decided_date is missing"):
+        Petition(form="I-130", status="approved", filed_date=dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("pronouns, they, verb", [("she", "she", "has"), ("they", "they", "have")])
+def test_pronouns(pronouns, they, verb):
+    data = _sample_data()
+    data["respondent"]["pronouns"] = pronouns
+    r = validate(data).respondent
+    assert (r.they, r.has) == (they, verb)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_samples_round_trip_through_json(path):
+    data, _ = read_case_data(path)
+    case = validate(data)
+    again = Case.model_validate_json(
+        case.model_dump_json(), context={"today": dt.date(2026, 11, 23)}
+    )
+    assert again == case

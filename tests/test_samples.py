@@ -1,0 +1,140 @@
+"""End to end over every sample: each drafts a complete, deterministic PD request letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+
+import drafter
+from drafter.scope import PLACEHOLDER
+
+from .conftest import GOLDEN, SAMPLES, docx_text
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def drafts():
+    return {p: drafter.draft(drafter.load_case(p, today=TODAY), "pd-request") for p in SAMPLES}
+
+
+def test_there_are_at_least_five_samples():
+    assert len(SAMPLES) >= 5
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_letter_is_complete(drafts, path):
+    result = drafts[path]
+    case = result.case
+    text = docx_text(result.docx)
+    assert case.respondent.full_name in text
+    assert case.respondent.a_number in text
+    for member in case.family_members:
+        assert member.a_number in text
+    assert case.opla_office.name in text
+    assert "Sincerely," in text
+    assert "Dear Chief Counsel:" in text
+    assert "{{" not in text and "{%" not in text
+    # Every exhibit appears in the enclosures with its letter, and the letters run A, B, C...
+    tabs = [tab for tab, _ in result.exhibits]
+    assert tabs == [chr(ord("A") + i) for i in range(len(tabs))]
+    for tab, exhibit in result.exhibits:
+        assert f"Exhibit {tab} {exhibit.title}" in text
+    # The requested relief is in the letter.
+    assert "Why Discretion Is Warranted" in text
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_letter_is_deterministic(drafts, path):
+    again = drafter.draft(drafter.load_case(path, today=TODAY), "pd-request")
+    assert again.docx == drafts[path].docx
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_golden_text(drafts, path, update_golden):
+    """The letter's text, snapshotted; run pytest --update-golden after an intended change."""
+    golden = GOLDEN / f"{path.stem}.pd-request.txt"
+    text = docx_text(drafts[path].docx)
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"no snapshot {golden.name}; run pytest --update-golden"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_exhibits_lettered_in_order_of_first_reference(drafts, path):
+    result = drafts[path]
+    body = "\n".join(p.plain for p in result.paragraphs)
+    seen: list[str] = []
+    for group in re.findall(r"Exhibits? ([A-Z]{1,2}(?:(?:, and |, | and )[A-Z]{1,2})*)", body):
+        for tab in re.split(r", and |, | and ", group):
+            if tab not in seen:
+                seen.append(tab)
+    assert seen, "the letter points at no exhibit"
+    assert seen == [t for t, _ in result.exhibits][: len(seen)]
+
+
+def test_undisclosed_adverse_facts_never_reach_the_letter(drafts):
+    path = next(p for p in SAMPLES if "misdemeanor" in p.name)
+    result = drafts[path]
+    text = docx_text(result.docx)
+    assert "petty theft" in text
+    assert "suspended license" not in text
+    assert result.held_back == [
+        "adverse_facts.criminal_history.1: driving with a suspended license (2003-08-19)"
+    ]
+
+
+def test_same_sex_reopen_cites_windsor_and_the_2014_announcement(drafts):
+    result = drafts[SAMPLES[0]]
+    assert {"windsor", "zeleniak", "ice_2014_announcement", "cfr_1003_23_b_4_iv"} <= set(
+        result.cited
+    )
+    italic = [r.text for p in result.paragraphs for r in p.runs if r.italic]
+    assert "United States v. Windsor" in italic
+
+
+def test_ewi_case_explains_provisional_waiver(drafts):
+    path = next(p for p in SAMPLES if "ewi" in p.name)
+    text = docx_text(drafts[path].docx)
+    assert "Form I-601A" in text
+    assert "may adjust status under" not in text
+
+
+def test_missing_evidence_is_a_highlighted_placeholder():
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    factors = case.positive_factors.model_copy(
+        update={"residence": None, "employment": None, "community_ties": None}
+    )
+    bare = case.model_copy(update={"exhibits": [], "petitions": [], "positive_factors": factors})
+    result = drafter.draft(bare, "pd-request")
+    flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
+    assert PLACEHOLDER.strip("[]") in flagged
+    with zipfile.ZipFile(io.BytesIO(result.docx)) as z:
+        assert b'w:fill="FFFF00"' in z.read("word/document.xml")
+
+
+def test_self_represented_letter_in_first_person():
+    case = drafter.load_case(SAMPLES[2], today=TODAY)
+    pro_se = case.model_copy(update={"counsel": None, "self_represented": True})
+    text = docx_text(drafter.draft(pro_se, "pd-request").docx)
+    assert "My name is Lucía Andrea Ramírez Torres" in text
+    assert "Respondent, pro se" in text
+    assert "We represent" not in text
+
+
+def test_hostile_names_survive_into_the_letter():
+    case = drafter.load_case(SAMPLES[1], today=TODAY)
+    assert "O'Brien & Sons <LLC>" in docx_text(drafter.draft(case, "pd-request").docx)
+
+
+def test_document_requirements(tmp_path):
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    with pytest.raises(drafter.DocumentRequirementError, match="opla_office"):
+        drafter.draft(case.model_copy(update={"opla_office": None}), "pd-request")
+    with pytest.raises(drafter.DocumentRequirementError, match="unknown document kind"):
+        drafter.draft(case, "nonsense")
