@@ -8,6 +8,8 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import drafter
 from drafter.scope import PLACEHOLDER
@@ -138,3 +140,23 @@ def test_document_requirements(tmp_path):
         drafter.draft(case.model_copy(update={"opla_office": None}), "pd-request")
     with pytest.raises(drafter.DocumentRequirementError, match="unknown document kind"):
         drafter.draft(case, "nonsense")
+
+
+_NAME = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(given_name=_NAME, family_name=_NAME)
+def test_names_of_any_unicode_survive_into_the_document(given_name, family_name):
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    respondent = case.respondent.model_copy(
+        update={"given_name": given_name, "family_name": family_name, "middle_name": None}
+    )
+    text = docx_text(
+        drafter.draft(case.model_copy(update={"respondent": respondent}), "pd-request").docx
+    )
+    assert f"{given_name} {family_name}, A000-000-101" in text
