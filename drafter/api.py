@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from .casefile import load_case, parse_case
-from .drafting import Draft, builtin_dir, draft, draft_to_file, load_library
+from .clauses import ClauseLibrary
+from .documents import get_document
+from .drafting import Draft, builtin_dir, compose, draft, load_library
+from .errors import OutputExistsError
+from .lint import LintReport, lint_library
+from .memo import Memo, build_memo
 from .model import Case
 from .render import write_atomic
 
@@ -15,8 +20,11 @@ __all__ = [
     "Draft",
     "builtin_dir",
     "case_schema",
+    "copy_library",
+    "lint",
     "draft",
     "draft_to_file",
+    "explain",
     "load_case",
     "load_library",
     "parse_case",
@@ -41,3 +49,76 @@ def starter_text() -> str:
 def write_starter(path: Path, *, force: bool = False) -> Path:
     """Write the starter case file to ``path`` (never over an existing file unless ``force``)."""
     return write_atomic(Path(path), starter_text().encode("utf-8"), force=force)
+
+
+def copy_library(directory: Path, *, force: bool = False) -> int:
+    """Copy the built-in clause library (clauses and registry) into ``directory`` to edit.
+
+    Raises:
+        OutputExistsError: the directory exists and is not empty, and ``force`` is false.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise OutputExistsError(f"{directory}: is a file, not a directory")
+    if directory.exists() and any(directory.iterdir()) and not force:
+        raise OutputExistsError(
+            f"{directory}: is not empty; nothing copied", hint="Pass --force to copy into it."
+        )
+    source = builtin_dir("clauses")
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".yaml"):
+            write_atomic(directory / path.relative_to(source), path.read_bytes(), force=force)
+            count += 1
+    return count
+
+
+def lint(library: Path | None = None, *, samples_dir: Path | None = None) -> LintReport:
+    """Lint the built-in clause library, or an attorney's overlay on it, against the samples."""
+    samples = sorted((samples_dir or builtin_dir("samples")).glob("*.y*ml"))
+    samples += sorted((samples_dir or builtin_dir("samples")).glob("*.json"))
+    return lint_library(builtin_dir("clauses"), overlay=library, samples=samples)
+
+
+def explain(case: Case, document: str, *, library: ClauseLibrary | None = None) -> Memo:
+    """The drafting memo for a document, without rendering Word: what goes in, what stays out, why.
+
+    Raises:
+        DrafterError: the case lacks what the document needs, or a clause fails.
+    """
+    kind = get_document(document)
+    kind.require(case)
+    return build_memo(compose(case, kind, library or load_library()))
+
+
+def draft_to_file(
+    case: Case,
+    document: str,
+    out_dir: Path | str,
+    *,
+    force: bool = False,
+    library: ClauseLibrary | None = None,
+    template: Path | None = None,
+    memo: bool = False,
+) -> tuple[Draft, Path]:
+    """Draft a document and write it into ``out_dir`` atomically.
+
+    With ``memo``, the drafting memo is written beside it as ``<name>.memo.md``. Both targets
+    are checked before either is written, so an existing file stops the whole write.
+
+    Raises:
+        OutputExistsError: a target exists and ``force`` is false (nothing is written).
+    """
+    result = draft(case, document, library=library, template=template)
+    target = Path(out_dir) / result.filename
+    memo_target = target.with_suffix(".memo.md")
+    if not force:
+        for path in (target, memo_target) if memo else (target,):
+            if path.exists():
+                raise OutputExistsError(
+                    f"{path}: already exists; not overwritten", hint="Pass --force to replace it."
+                )
+    write_atomic(target, result.docx, force=force)
+    if memo:
+        write_atomic(memo_target, build_memo(result).to_text().encode("utf-8"), force=force)
+    return result, target

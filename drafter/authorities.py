@@ -92,6 +92,12 @@ class Registry:
             ) from None
         return cls(authorities, source=str(path))
 
+    def merged(self, overlay: Registry) -> Registry:
+        """This registry with an overlay's entries added or replacing those with the same id."""
+        entries = {a.id: a for a in self}
+        entries.update({a.id: a for a in overlay})
+        return Registry(list(entries.values()), source=f"{self.source} + {overlay.source}")
+
     def __contains__(self, key: object) -> bool:
         return key in self._by_id
 

@@ -8,7 +8,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -16,7 +23,14 @@ from .authorities import Registry
 from .errors import ClauseError
 from .model import ExhibitKind
 
-__all__ = ["Clause", "ClauseLibrary", "ClauseMeta", "parse_clause"]
+__all__ = [
+    "Clause",
+    "ClauseLibrary",
+    "ClauseMeta",
+    "clause_files",
+    "parse_clause",
+    "read_clause_dir",
+]
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 
@@ -27,9 +41,9 @@ class ClauseMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", description="Stable dotted id")
-    title: str
-    documents: list[str] = Field(min_length=1)
-    section: str
+    title: str = ""
+    documents: list[str] = Field(default_factory=list)
+    section: str = ""
     order: int = 100
     when: str = Field(default="true", description="A Jinja expression over the case")
     group: str | None = Field(default=None, description="Exclusive group: at most one applies")
@@ -38,6 +52,23 @@ class ClauseMeta(BaseModel):
     version: int | str = 1
     last_reviewed: dt.date | None = None
     disabled: bool = False
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: object) -> object:
+        # `when: true` reads as a YAML boolean; it means the Jinja expression `true`.
+        return str(value).lower() if isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _complete_unless_disabled(self) -> ClauseMeta:
+        # An overlay may switch a built-in clause off with just `id` and `disabled: true`.
+        if not self.disabled:
+            missing = [f for f in ("title", "documents", "section") if not getattr(self, f)]
+            if missing:
+                raise ValueError(
+                    f"missing {', '.join(missing)} (only a disabled clause may omit them)"
+                )
+        return self
 
 
 @dataclass(frozen=True)
@@ -49,6 +80,10 @@ class Clause:
     path: Path
     body_line: int
     """The file line on which the body starts (to turn body line numbers into file lines)."""
+    origin: str = "built-in"
+    """``built-in`` or the overlay directory the clause came from."""
+    relpath: str = ""
+    """The file's path inside its library directory (stable across machines, for the memo)."""
 
     @property
     def id(self) -> str:
@@ -56,7 +91,9 @@ class Clause:
         return self.meta.id
 
 
-def parse_clause(path: Path, text: str | None = None) -> Clause:
+def parse_clause(
+    path: Path, text: str | None = None, *, root: Path | None = None, origin: str = "built-in"
+) -> Clause:
     """Read one clause file.
 
     Raises:
@@ -95,7 +132,8 @@ def parse_clause(path: Path, text: str | None = None) -> Clause:
             problems.append(f"{where}: {field}: {msg}")
         raise ClauseError("\n".join(problems)) from None
     body_line = text[: match.end()].count("\n") + 1
-    return Clause(meta=meta, body=text[match.end() :], path=path, body_line=body_line)
+    relpath = path.relative_to(root).as_posix() if root else path.name
+    return Clause(meta, text[match.end() :], path, body_line, origin, relpath)
 
 
 def _key_line(front: str, key: str) -> int | None:
@@ -132,11 +170,11 @@ class ClauseLibrary:
             ClauseError: a directory is missing, a clause is malformed, or an id repeats.
         """
         registry = Registry.load(directory / "authorities.yaml")
-        base = {c.id: c for c in cls(_read_dir(directory), registry)}
+        base = {c.id: c for c in cls(read_clause_dir(directory), registry)}
         if overlay is not None:
             if (overlay / "authorities.yaml").exists():
-                registry = Registry.load(overlay / "authorities.yaml")
-            for clause in cls(_read_dir(overlay), registry):
+                registry = registry.merged(Registry.load(overlay / "authorities.yaml"))
+            for clause in cls(read_clause_dir(overlay, origin=str(overlay)), registry):
                 base[clause.id] = clause
         active = [c for c in base.values() if not c.meta.disabled]
         return cls(sorted(active, key=lambda c: c.id), registry)
@@ -163,11 +201,19 @@ class ClauseLibrary:
         return [c for c in self._by_id.values() if kind in c.meta.documents]
 
 
-def _read_dir(directory: Path) -> list[Clause]:
+def clause_files(directory: Path) -> list[Path]:
+    """The clause files in a library directory, in a stable order.
+
+    Raises:
+        ClauseError: the directory is missing or is a file.
+    """
     if not directory.exists():
         raise ClauseError(f"{directory}: no such clause library directory")
     if not directory.is_dir():
         raise ClauseError(f"{directory}: is not a directory")
-    return [
-        parse_clause(p) for p in sorted(directory.rglob("*.md")) if p.name.lower() != "readme.md"
-    ]
+    return [p for p in sorted(directory.rglob("*.md")) if p.name.lower() != "readme.md"]
+
+
+def read_clause_dir(directory: Path, *, origin: str = "built-in") -> list[Clause]:
+    """Parse every clause file in a directory (the first malformed one raises ClauseError)."""
+    return [parse_clause(p, root=directory, origin=origin) for p in clause_files(directory)]

@@ -70,13 +70,15 @@ def cli() -> None:
     help="Render into your own Word template instead of the built-in one.",
 )
 @_library_opt
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--memo", is_flag=True, help="Also write the drafting memo beside the .docx.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
 def render(
     case: Path,
     document: str,
     out_dir: Path,
     template: Path | None,
     library: Path | None,
+    memo: bool,
     force: bool,
 ) -> None:
     """Draft DOCUMENT for the client in CASE and write it as a Word file.
@@ -94,9 +96,11 @@ def render(
     loaded = api.load_case(case)
     lib = api.load_library(library) if library else None
     result, path = api.draft_to_file(
-        loaded, document, out_dir, force=force, library=lib, template=template
+        loaded, document, out_dir, force=force, library=lib, template=template, memo=memo
     )
     click.echo(f"Wrote {path}")
+    if memo:
+        click.echo(f"Wrote {path.with_suffix('.memo.md')}")
     flagged = sum(1 for p in result.paragraphs for r in p.runs if r.flag)
     if flagged:
         click.echo(f"  {flagged} highlighted placeholder(s) for the attorney to fill.", err=True)
@@ -104,6 +108,31 @@ def render(
         click.echo(
             f"  {len(result.held_back)} adverse fact(s) held back (not marked disclose).", err=True
         )
+
+
+@cli.command()
+@_case_arg
+@click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to explain.")
+@_library_opt
+@click.option("--json", "as_json", is_flag=True, help="Print the memo as JSON.")
+def explain(case: Path, document: str, library: Path | None, as_json: bool) -> None:
+    """Print the drafting memo for DOCUMENT: every clause in or out, and why.
+
+    For each clause: the rule, the case facts it read and their values; the authorities cited
+    and their status (warning on anything not in force or unverified); the evidence each
+    included clause relies on and whether the case has an exhibit for it; the adverse facts
+    held back.
+
+    \b
+    Example:
+        drafter explain samples/04-military-parent-disclosed-misdemeanor.yaml -d pd-request
+    """
+    loaded = api.load_case(case)
+    memo = api.explain(loaded, document, library=api.load_library(library) if library else None)
+    if as_json:
+        click.echo(json.dumps(memo.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(memo.to_text(), nl=False)
 
 
 @cli.command()
@@ -165,6 +194,99 @@ def documents_cmd() -> None:
     """
     for kind in DOCUMENTS.values():
         click.echo(f"{kind.id:<14} {kind.description}")
+
+
+@cli.group()
+def clauses() -> None:
+    """Work with the clause library: list, show, copy to edit, and lint.
+
+    \b
+    Example:
+        drafter clauses init my-clauses/
+        drafter clauses lint --library my-clauses/
+    """
+
+
+@clauses.command(name="list")
+@_library_opt
+@click.option("--document", "-d", type=_DOCUMENT, help="Only clauses serving this document.")
+def clauses_list(library: Path | None, document: str | None) -> None:
+    """List the clauses: id, documents, section and title.
+
+    \b
+    Example:
+        drafter clauses list --document pd-request
+    """
+    lib = api.load_library(library)
+    for clause in lib:
+        if document and document not in clause.meta.documents:
+            continue
+        docs = ",".join(clause.meta.documents)
+        click.echo(f"{clause.id:<36} {docs:<14} {clause.meta.section:<13} {clause.meta.title}")
+
+
+@clauses.command(name="show")
+@click.argument("clause_id")
+@_library_opt
+def clauses_show(clause_id: str, library: Path | None) -> None:
+    """Show one clause: where it comes from, its settings and its text.
+
+    \b
+    Example:
+        drafter clauses show pd.equity.same_sex_marriage
+    """
+    clause = api.load_library(library).get(clause_id)
+    click.echo(f"# {clause.path} ({clause.origin})")
+    click.echo(clause.path.read_text(encoding="utf-8"), nl=False)
+
+
+@clauses.command(name="init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Copy into a directory that is not empty.")
+def clauses_init(directory: Path, force: bool) -> None:
+    """Copy the built-in clause library into DIRECTORY, to edit and use with --library.
+
+    \b
+    Example:
+        drafter clauses init my-clauses/
+        drafter render case.yaml -d pd-request -o drafts/ --library my-clauses/
+    """
+    count = api.copy_library(directory, force=force)
+    click.echo(f"Copied {count} files into {directory}")
+
+
+@clauses.command(name="lint")
+@_library_opt
+@click.option(
+    "--samples",
+    "samples_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Case files to try every clause against (default: the built-in samples).",
+)
+def clauses_lint(library: Path | None, samples_dir: Path | None) -> None:
+    """Check the clause library before any case is drafted.
+
+    Errors (exit status 1): front matter problems, duplicate ids, unknown document kinds or
+    sections, unknown authorities, Jinja syntax errors, variables the case model does not have
+    (checked path by path), anything the sandbox forbids, clauses that fail on a sample case.
+    Warnings: authorities not in force or unverified, citations not listed in front matter,
+    clauses no sample case selects.
+
+    \b
+    Example:
+        drafter clauses lint --library my-clauses/
+    """
+    report = api.lint(library, samples_dir=samples_dir)
+    for problem in report.problems:
+        click.echo(problem.format(), err=problem.severity == "error")
+    summary = (
+        f"{report.clauses} clauses: {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s)"
+    )
+    if report.errors:
+        click.echo(f"Error: {summary}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(summary)
 
 
 def main() -> None:

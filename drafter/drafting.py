@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
@@ -10,12 +10,12 @@ from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
 from .model import Case, Exhibit
-from .render import DocProperties, blocks, render_docx, render_text, safe_filename, write_atomic
+from .render import DocProperties, blocks, render_docx, render_text, safe_filename
 from .rules import Selection, select_clauses
 from .scope import ClauseScope, disclosed_only, resolve_exhibits
 from .text import Paragraph, format_date, parse_markup
 
-__all__ = ["Draft", "builtin_dir", "draft", "draft_to_file", "load_library"]
+__all__ = ["Composition", "Draft", "builtin_dir", "compose", "draft", "load_library"]
 
 
 def builtin_dir(name: str) -> Path:
@@ -60,29 +60,36 @@ _SERVICE = {
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A drafted document: the Word file's bytes and everything that explains them."""
+class Composition:
+    """A document's text before it meets a Word template, with everything that explains it."""
 
     case: Case
+    """The case as given."""
+    visible: Case
+    """The case as the document may show it (undisclosed adverse facts removed)."""
     document: DocumentKind
+    library: ClauseLibrary
     selection: Selection
     paragraphs: list[Paragraph]
     exhibits: list[tuple[str, Exhibit]]
+    """(tab, exhibit), lettered in order of first reference."""
     cited: list[str]
+    """Authority ids in order of first citation."""
+    cited_by: dict[str, list[str]]
+    """Authority ids each included clause cited."""
     held_back: list[str]
-    docx: bytes
-    filename: str
 
 
-def compose(
-    case: Case, document: DocumentKind, library: ClauseLibrary
-) -> tuple[Selection, list[Paragraph], list[tuple[str, Exhibit]], list[str], list[str]]:
-    """Select and render the clauses for a document; letter the exhibits.
+@dataclass(frozen=True)
+class Draft(Composition):
+    """A drafted document: the Word file's bytes and everything that explains them."""
 
-    Returns:
-        The selection, the body paragraphs, the lettered exhibits, the authorities cited and the
-        adverse facts held back.
-    """
+    docx: bytes = b""
+    filename: str = ""
+
+
+def compose(case: Case, document: DocumentKind, library: ClauseLibrary) -> Composition:
+    """Select and render the clauses for a document, and letter the exhibits."""
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
     scope = ClauseScope(visible, library.registry)
     selection = select_clauses(document, library, scope)
@@ -96,10 +103,22 @@ def compose(
             if heading:
                 paragraphs.append(Paragraph.of("heading", heading))
         scope.current = str(clause.path)
+        scope.clause_id = clause.id
         body = _render_clause_body(clause, names)
         paragraphs.extend(parse_markup(body))
     paragraphs, exhibits = resolve_exhibits(paragraphs, visible.exhibits)
-    return selection, paragraphs, exhibits, list(scope.cited), held_back
+    return Composition(
+        case=case,
+        visible=visible,
+        document=document,
+        library=library,
+        selection=selection,
+        paragraphs=paragraphs,
+        exhibits=exhibits,
+        cited=list(scope.cited),
+        cited_by={k: list(v) for k, v in scope.cited_by.items()},
+        held_back=held_back,
+    )
 
 
 def _render_clause_body(clause: Clause, names: dict[str, object]) -> str:
@@ -135,25 +154,23 @@ def draft(
     """
     kind = get_document(document)
     kind.require(case)
-    library = library or load_library()
-    selection, paragraphs, exhibits, cited, held_back = compose(case, kind, library)
-    visible, _ = disclosed_only(case) if kind.agency_bound else (case, [])
+    comp = compose(case, kind, library or load_library())
     signer = case.counsel.name if case.counsel else case.respondent.full_name
     view = DraftView(
         kind=kind.id,
         title=kind.title,
         date=format_date(case.filing.date),
-        body=list(blocks(paragraphs)),
-        exhibits=[(tab, ex.title) for tab, ex in exhibits],
+        body=list(blocks(comp.paragraphs)),
+        exhibits=[(tab, ex.title) for tab, ex in comp.exhibits],
         service=_SERVICE[case.filing.service_method],
         signer=signer,
         signer_role="Attorney for the Respondent" if case.counsel else "Respondent, pro se",
-        paragraphs=[p.plain for p in paragraphs],
+        paragraphs=[p.plain for p in comp.paragraphs],
     )
     template_path = template or builtin_dir("templates") / kind.template
     docx = render_docx(
         template_path,
-        {"case": visible, "draft": view},
+        {"case": comp.visible, "draft": view},
         properties=DocProperties(
             title=f"{kind.title}: {case.respondent.full_name} ({case.respondent.a_number})",
             subject=kind.title,
@@ -171,24 +188,6 @@ def draft(
         ],
         ".docx",
     )
-    return Draft(case, kind, selection, paragraphs, exhibits, cited, held_back, docx, filename)
-
-
-def draft_to_file(
-    case: Case,
-    document: str,
-    out_dir: Path,
-    *,
-    force: bool = False,
-    library: ClauseLibrary | None = None,
-    template: Path | None = None,
-) -> tuple[Draft, Path]:
-    """Draft a document and write it into ``out_dir`` atomically.
-
-    Raises:
-        OutputExistsError: the file exists and ``force`` is false (nothing is written).
-    """
-    result = draft(case, document, library=library, template=template)
-    target = Path(out_dir) / result.filename
-    write_atomic(target, result.docx, force=force)
-    return result, target
+    return Draft(
+        **{f.name: getattr(comp, f.name) for f in fields(Composition)}, docx=docx, filename=filename
+    )

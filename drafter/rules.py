@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .analysis import Fact, facts_read
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind
 from .errors import ClauseError
@@ -20,7 +21,8 @@ class Decision:
     clause: Clause
     included: bool
     rule: str
-    result: object
+    facts: tuple[Fact, ...]
+    """The case data the rule read, with the values it found."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def select_clauses(document: DocumentKind, library: ClauseLibrary, scope: Clause
     for clause in library.for_document(document.id):
         where = f"{clause.path} (when)"
         value = evaluate(clause.meta.when, names, name=where)
-        decisions.append(Decision(clause, bool(value), clause.meta.when, value))
+        facts = tuple(facts_read(clause.meta.when, names))
+        decisions.append(Decision(clause, bool(value), clause.meta.when, facts))
     decisions.sort(key=lambda d: _position(document, d.clause))
     seen: dict[str, Clause] = {}
     for d in decisions:

@@ -12,10 +12,10 @@ from markupsafe import Markup, escape
 
 from .authorities import Registry
 from .errors import TemplateError
-from .model import AdverseFacts, Case, Exhibit
+from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .text import Paragraph, Run, join_words, letter
 
-__all__ = ["ClauseScope", "disclosed_only", "resolve_exhibits"]
+__all__ = ["OTHER_NAMES", "ROOT_TYPES", "ClauseScope", "disclosed_only", "resolve_exhibits"]
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _EXHIBIT_TOKEN = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
@@ -51,6 +51,18 @@ def _describe(item: Any) -> str:
     return f"{label} ({item.date.isoformat()})"
 
 
+ROOT_TYPES: dict[str, Any] = {"case": Case, "r": Respondent, "spouse": Partner}
+"""Names clause text can use that are parts of the case model (checked attribute by attribute)."""
+
+OTHER_NAMES = [
+    *("name", "short", "they", "them", "their", "They", "Their"),
+    *("we", "We", "our", "Our", "us"),
+    *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
+    "petitions",
+]
+"""The other names clause text can use: words and helper functions."""
+
+
 @dataclass
 class ClauseScope:
     """The names a clause can use. One scope serves one draft, in document order.
@@ -62,7 +74,10 @@ class ClauseScope:
     case: Case
     registry: Registry
     cited: list[str] = field(default_factory=list)
+    cited_by: dict[str, list[str]] = field(default_factory=dict)
+    """Authority ids each clause cited, by clause id."""
     current: str = "<clause>"
+    clause_id: str = ""
 
     def names(self) -> dict[str, Any]:
         """The variables and helpers available to clause bodies and ``when`` expressions."""
@@ -121,6 +136,9 @@ class ClauseScope:
                 hint="Add it to authorities.yaml (with its real date and status) or fix the id.",
             )
         authority = self.registry[authority_id]
+        mine = self.cited_by.setdefault(self.clause_id, [])
+        if authority_id not in mine:
+            mine.append(authority_id)
         first = authority_id not in self.cited
         if first:
             self.cited.append(authority_id)

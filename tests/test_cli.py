@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -193,11 +194,23 @@ def _commands():
     return sorted(cli.commands)
 
 
-@pytest.mark.parametrize("name", _commands())
+def _all_commands():
+    out = []
+    for name, command in sorted(cli.commands.items()):
+        if isinstance(command, click.Group):
+            out += [f"{name} {sub}" for sub in sorted(command.commands)]
+        else:
+            out.append(name)
+    return out
+
+
+@pytest.mark.parametrize("name", _all_commands())
 def test_every_command_has_help_with_example_and_is_in_readme(runner, name):
-    command = cli.commands[name]
+    command = cli
+    for part in name.split():
+        command = command.commands[part]
     assert command.help and "Example" in command.help
-    assert run(runner, name, "--help").exit_code == 0
+    assert run(runner, *name.split(), "--help").exit_code == 0
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"drafter {name}" in readme, f"README does not mention `drafter {name}`"
 
@@ -210,3 +223,65 @@ def test_python_m_drafter(tmp_path):
         [sys.executable, "-m", "drafter", "documents"], capture_output=True, text=True, check=True
     )
     assert "pd-request" in out.stdout
+
+
+def test_explain_text_and_json(runner):
+    result = run(runner, "explain", SAMPLE, "-d", "pd-request")
+    assert result.exit_code == 0
+    assert "# Drafting memo" in result.output and "## Left out" in result.output
+    result = run(runner, "explain", SAMPLE, "-d", "pd-request", "--json")
+    data = json.loads(result.output)
+    assert data["document"] == "pd-request"
+
+
+def test_render_with_memo_writes_both_or_neither(runner, tmp_path):
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path, "--memo")
+    assert result.exit_code == 0, result.output
+    memo = tmp_path / "Nguyen_Anh_A000-000-101_pd-request.memo.md"
+    assert memo.read_text(encoding="utf-8").startswith("# Drafting memo")
+    (tmp_path / "Nguyen_Anh_A000-000-101_pd-request.docx").unlink()
+    memo.write_text("kept")
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path, "--memo")
+    assert result.exit_code == 1
+    assert memo.read_text() == "kept"
+    assert not (tmp_path / "Nguyen_Anh_A000-000-101_pd-request.docx").exists()
+
+
+def test_clauses_list_and_show(runner):
+    result = run(runner, "clauses", "list", "--document", "pd-request")
+    assert result.exit_code == 0 and "pd.intro.counsel" in result.output
+    result = run(runner, "clauses", "show", "pd.equity.same_sex_marriage")
+    assert result.exit_code == 0 and 'cite("windsor")' in result.output
+    result = run(runner, "clauses", "show", "no.such")
+    assert result.exit_code == 1 and "no clause with id" in result.output
+
+
+def test_clauses_init_then_overlay(runner, tmp_path):
+    lib = tmp_path / "mine"
+    result = run(runner, "clauses", "init", lib)
+    assert result.exit_code == 0
+    assert (lib / "authorities.yaml").exists()
+    closing = lib / "pd-request" / "closing.md"
+    closing.write_text(
+        closing.read_text(encoding="utf-8").replace(
+            "Thank you for considering", "We are grateful for"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", out, "--library", lib)
+    assert result.exit_code == 0, result.output
+    assert "We are grateful for" in docx_text(next(out.glob("*.docx")).read_bytes())
+    assert run(runner, "clauses", "init", lib).exit_code == 1
+
+
+def test_clauses_lint_clean_and_failing(runner, tmp_path):
+    result = run(runner, "clauses", "lint")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+    (tmp_path / "evil.md").write_text(
+        "---\nid: firm.evil\ntitle: E\ndocuments: [pd-request]\nsection: closing\n---\n{{ ''.__class__ }}\n"
+    )
+    result = run(runner, "clauses", "lint", "--library", tmp_path)
+    assert result.exit_code == 1
+    assert "evil.md:7: error:" in result.output and "sandbox forbids" in result.output

@@ -1,0 +1,214 @@
+"""The drafting memo: every clause considered, why it is in or out, what it cites and relies on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .analysis import Fact
+from .authorities import Authority
+from .drafting import Composition
+from .text import format_date
+
+__all__ = ["AuthorityNote", "ClauseNote", "EvidenceNote", "Memo", "build_memo"]
+
+
+@dataclass(frozen=True)
+class AuthorityNote:
+    """An authority the draft cites, with the status an attorney must check."""
+
+    id: str
+    citation: str
+    kind: str
+    date: str | None
+    status: str
+    note: str
+    superseded_by: str | None
+    cited_in: list[str]
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """A kind of evidence a clause relies on, and the exhibits the case has for it."""
+
+    kind: str
+    exhibits: list[str]
+
+    @property
+    def missing(self) -> bool:
+        """Whether the case has no exhibit of this kind."""
+        return not self.exhibits
+
+
+@dataclass(frozen=True)
+class ClauseNote:
+    """One clause considered for the document."""
+
+    id: str
+    title: str
+    file: str
+    origin: str
+    section: str
+    group: str | None
+    included: bool
+    rule: str
+    facts: list[Fact]
+    cites: list[str]
+    evidence: list[EvidenceNote]
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What went into a draft, what stayed out, and why."""
+
+    respondent: str
+    a_number: str
+    document: str
+    document_title: str
+    filing_date: str
+    clauses: list[ClauseNote]
+    authorities: list[AuthorityNote]
+    held_back: list[str]
+    placeholders: int
+    warnings: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The memo as plain data (for ``--json``)."""
+        data = asdict(self)
+        for clause, note in zip(data["clauses"], self.clauses, strict=True):
+            for ev, ev_note in zip(clause["evidence"], note.evidence, strict=True):
+                ev["missing"] = ev_note.missing
+        return data
+
+    def to_text(self) -> str:
+        """The memo for a person to read (Markdown)."""
+        out = [
+            f"# Drafting memo: {self.document_title}",
+            "",
+            f"- Client: {self.respondent} ({self.a_number})",
+            f"- Document: {self.document}, dated {self.filing_date}",
+            "- This draft is for attorney review. Check every warning below before filing.",
+            "",
+            "## Warnings",
+            "",
+        ]
+        out += [f"- {w}" for w in self.warnings] or ["- None."]
+        included = [c for c in self.clauses if c.included]
+        left_out = [c for c in self.clauses if not c.included]
+        out += ["", f"## Included ({len(included)} clauses, in document order)", ""]
+        for c in included:
+            out += _clause_lines(c)
+        out += ["", f"## Left out ({len(left_out)} clauses)", ""]
+        for c in left_out:
+            out += _clause_lines(c)
+        out += ["", "## Authorities cited", ""]
+        for a in self.authorities:
+            date = f", {a.date}" if a.date else ""
+            flag = f" **{a.warning}**" if a.warning else ""
+            out.append(f"- `{a.id}`: {a.citation} ({a.kind}{date}; status: {a.status}).{flag}")
+            out.append(f"  Cited in: {', '.join(a.cited_in)}.")
+        if not self.authorities:
+            out.append("- None.")
+        out += ["", "## Held back (adverse facts not marked `disclose: true`)", ""]
+        out += [f"- {h}" for h in self.held_back] or ["- None."]
+        return "\n".join(out) + "\n"
+
+
+def _clause_lines(c: ClauseNote) -> list[str]:
+    where = c.file if c.origin == "built-in" else f"{c.file} (from {c.origin})"
+    group = f", group `{c.group}`" if c.group else ""
+    lines = [f"- **{c.id}**: {c.title} [{c.section}{group}] ({where})"]
+    lines.append(f"  - rule: `{c.rule}` -> {'applies' if c.included else 'does not apply'}")
+    if c.facts:
+        lines.append("  - facts: " + "; ".join(f"`{f.path}` = {f.value}" for f in c.facts))
+    if c.cites:
+        lines.append("  - cites: " + ", ".join(f"`{a}`" for a in c.cites))
+    for ev in c.evidence:
+        have = ", ".join(f"Exhibit {t}" for t in ev.exhibits) if ev.exhibits else "MISSING"
+        lines.append(f"  - evidence `{ev.kind}`: {have}")
+    return lines
+
+
+def _warning(a: Authority) -> str | None:
+    if a.status == "in_force":
+        return None
+    if a.status == "unverified":
+        return f"VERIFY: {a.short} is marked unverified. {a.note}".strip()
+    later = f"; see {a.superseded_by}" if a.superseded_by else ""
+    return f"NOT IN FORCE: {a.short} is {a.status}{later}. Cite it only as history."
+
+
+def build_memo(comp: Composition) -> Memo:
+    """Explain a composed document."""
+    tabs_by_kind: dict[str, list[str]] = {}
+    for tab, exhibit in comp.exhibits:
+        tabs_by_kind.setdefault(exhibit.kind.value, []).append(tab)
+    clauses = []
+    for d in comp.selection.decisions:
+        meta = d.clause.meta
+        evidence = (
+            [EvidenceNote(k.value, tabs_by_kind.get(k.value, [])) for k in meta.evidence]
+            if d.included
+            else []
+        )
+        clauses.append(
+            ClauseNote(
+                id=meta.id,
+                title=meta.title,
+                file=d.clause.relpath,
+                origin=d.clause.origin,
+                section=meta.section,
+                group=meta.group,
+                included=d.included,
+                rule=d.rule,
+                facts=list(d.facts),
+                cites=comp.cited_by.get(meta.id, []) if d.included else [],
+                evidence=evidence,
+            )
+        )
+    registry = comp.library.registry
+    authorities = []
+    for aid in comp.cited:
+        a = registry[aid]
+        users = [c for c, ids in comp.cited_by.items() if aid in ids]
+        authorities.append(
+            AuthorityNote(
+                a.id,
+                a.citation.replace("*", ""),
+                a.kind,
+                a.date,
+                a.status,
+                a.note,
+                a.superseded_by,
+                users,
+                _warning(a),
+            )
+        )
+    placeholders = sum(1 for p in comp.paragraphs for r in p.runs if r.flag)
+    warnings = [f"{a.id}: {a.warning}" for a in authorities if a.warning]
+    for c in clauses:
+        for ev in c.evidence:
+            if ev.missing:
+                warnings.append(f"{c.id} relies on `{ev.kind}` evidence, but the case lists none.")
+    if placeholders:
+        warnings.append(
+            f"{placeholders} highlighted placeholder(s) in the draft to fill or remove."
+        )
+    if comp.held_back:
+        warnings.append(
+            f"{len(comp.held_back)} adverse fact(s) held back from this document (listed below)."
+        )
+    r = comp.case.respondent
+    return Memo(
+        respondent=r.full_name,
+        a_number=r.a_number,
+        document=comp.document.id,
+        document_title=comp.document.title,
+        filing_date=format_date(comp.case.filing.date),
+        clauses=clauses,
+        authorities=authorities,
+        held_back=list(comp.held_back),
+        placeholders=placeholders,
+        warnings=warnings,
+    )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import drafter
+from drafter.documents import get_document
+from drafter.drafting import load_library
+from drafter.errors import ClauseError
+from drafter.model import Relief
+from drafter.rules import select_clauses
+from drafter.scope import ClauseScope
+
+from .conftest import SAMPLES
+from .test_clauses import write_clause
+
+TODAY = dt.date(2026, 11, 23)
+LIBRARY = load_library()
+CASES = [drafter.load_case(p, today=TODAY) for p in SAMPLES]
+
+
+def select(case, library=LIBRARY):
+    return select_clauses(get_document("pd-request"), library, ClauseScope(case, library.registry))
+
+
+def test_every_clause_is_considered_with_its_facts():
+    selection = select(CASES[0])
+    assert {d.clause.id for d in selection.decisions} == {
+        c.id for c in LIBRARY.for_document("pd-request")
+    }
+    decision = next(d for d in selection.decisions if d.clause.id == "pd.intro.ask_join_reopen")
+    assert decision.included
+    assert [(f.path, f.value) for f in decision.facts] == [
+        ("case.request.relief", "join_motion_to_reopen")
+    ]
+    left_out = next(d for d in selection.decisions if d.clause.id == "pd.intro.self")
+    assert not left_out.included
+
+
+def test_two_clauses_in_one_group_is_an_error_naming_both(tmp_path):
+    write_clause(
+        tmp_path,
+        "rival.md",
+        "id: firm.intro\ntitle: Rival\ndocuments: [pd-request]\nsection: introduction\ngroup: pd.intro\nwhen: true",
+    )
+    library = load_library(tmp_path)
+    with pytest.raises(ClauseError) as info:
+        select(CASES[0], library)
+    message = str(info.value)
+    assert "rival.md" in message and "intro.counsel.md" in message and "pd.intro" in message
+
+
+@st.composite
+def varied_cases(draw):
+    case = draw(st.sampled_from(CASES))
+    relief = draw(st.sampled_from(list(Relief)))
+    update = {"request": case.request.model_copy(update={"relief": relief})}
+    if draw(st.booleans()):
+        update["counsel"] = None
+        update["self_represented"] = True
+    if draw(st.booleans()):
+        update["relationships"] = case.relationships.model_copy(update={"spouse": None})
+    if draw(st.booleans()):
+        update["petitions"] = []
+    return case.model_copy(update=update)
+
+
+@settings(max_examples=60, deadline=None)
+@given(varied_cases())
+def test_selection_is_deterministic_and_groups_exclusive(case):
+    first = select(case)
+    second = select(case)
+    assert [(d.clause.id, d.included) for d in first.decisions] == [
+        (d.clause.id, d.included) for d in second.decisions
+    ]
+    groups = [c.meta.group for c in first.included if c.meta.group]
+    assert len(groups) == len(set(groups))
+    # Every document has exactly one introduction and one request.
+    assert sum(1 for c in first.included if c.meta.group == "pd.intro") == 1
+    assert sum(1 for c in first.included if c.meta.group == "pd.request") == 1
