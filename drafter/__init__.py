@@ -18,6 +18,7 @@ from .api import (
     load_case,
     load_library,
     parse_case,
+    suggest,
     write_starter,
 )
 from .documents import DOCUMENTS
@@ -52,5 +53,6 @@ __all__ = [
     "load_case",
     "load_library",
     "parse_case",
+    "suggest",
     "write_starter",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from .lint import LintReport, lint_library
 from .memo import Memo, build_memo
 from .model import Case
 from .render import write_atomic
+from .suggestions import Suggestions
+from .suggestions import suggest as _suggest
 
 __all__ = [
     "Draft",
@@ -29,6 +32,7 @@ __all__ = [
     "load_library",
     "parse_case",
     "starter_text",
+    "suggest",
     "write_starter",
 ]
 
@@ -78,6 +82,13 @@ def lint(library: Path | None = None, *, samples_dir: Path | None = None) -> Lin
     samples = sorted((samples_dir or builtin_dir("samples")).glob("*.y*ml"))
     samples += sorted((samples_dir or builtin_dir("samples")).glob("*.json"))
     return lint_library(builtin_dir("clauses"), overlay=library, samples=samples)
+
+
+def suggest(
+    case: Case, *, library: ClauseLibrary | None = None, as_of: dt.date | None = None
+) -> Suggestions:
+    """Which documents fit the case, most useful first, with deadlines computed as of ``as_of``."""
+    return _suggest(case, library or load_library(), as_of=as_of)
 
 
 def explain(case: Case, document: str, *, library: ClauseLibrary | None = None) -> Memo:

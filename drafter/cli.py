@@ -136,6 +136,36 @@ def explain(case: Path, document: str, library: Path | None, as_json: bool) -> N
 
 
 @cli.command()
+@_case_arg
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Compute deadlines as of this date (YYYY-MM-DD; default: today).",
+)
+@_library_opt
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+def suggest(case: Path, as_of: Any, library: Path | None, as_json: bool) -> None:
+    """Suggest which documents fit CASE, most useful first, and what stands in the way.
+
+    Computes the motion-to-reopen deadlines (90 days; 180 for in absentia orders on exceptional
+    circumstances) and the one-motion limit, notes when a joint motion is exempt, picks
+    recalendaring over reopening for a closed case, warns about entry without inspection, prior
+    removals and fraud findings, and lists missing evidence and authorities to verify.
+
+    \b
+    Example:
+        drafter suggest samples/02-closed-case-ewi-provisional-waiver.yaml --as-of 2026-12-01
+    """
+    loaded = api.load_case(case)
+    lib = api.load_library(library) if library else None
+    result = api.suggest(loaded, library=lib, as_of=as_of.date() if as_of else None)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.to_text(), nl=False)
+
+
+@cli.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(cases: tuple[Path, ...]) -> None:
     """Check one or more case files and report every problem, with field and line.

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import DocumentRequirementError, Problem
-from .model import Case
+from .model import Case, ProceedingStatus
 
-__all__ = ["DOCUMENTS", "DocumentKind", "Section", "get_document"]
+__all__ = ["DOCUMENTS", "DocumentKind", "MotionTitles", "Section", "get_document"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,17 @@ class Section:
     heading: str | None = None
 
 
-def _needs_pd_request(case: Case) -> list[Problem]:
+@dataclass(frozen=True)
+class MotionTitles:
+    """How a motion is titled, on its own or filed jointly with DHS, and what its order grants."""
+
+    alone: str
+    joint: str
+    order: str
+    """What the proposed order does if granted, e.g. 'these proceedings are REOPENED'."""
+
+
+def _pd_request_needs(case: Case) -> list[Problem]:
     problems = []
     if case.opla_office is None:
         problems.append(
@@ -39,6 +49,43 @@ def _needs_pd_request(case: Case) -> list[Problem]:
     return problems
 
 
+def _motion_needs(*statuses: ProceedingStatus) -> Callable[[Case], list[Problem]]:
+    def check(case: Case) -> list[Problem]:
+        problems = []
+        status = case.proceedings.status
+        if status not in statuses:
+            wanted = " or ".join(s.value for s in statuses)
+            problems.append(
+                Problem(
+                    "proceedings.status",
+                    f"this motion is for a case that is {wanted}, but the case is {status.value}",
+                )
+            )
+        if case.opla_office is None:
+            problems.append(
+                Problem(
+                    "opla_office",
+                    "a motion is served on the OPLA office; give its name and address",
+                )
+            )
+        if case.dhs_position.stance == "joins" and not case.dhs_position.opla_attorney:
+            problems.append(
+                Problem("dhs_position.opla_attorney", "a joint motion needs DHS's signer")
+            )
+        return problems
+
+    return check
+
+
+_MOTION_SECTIONS = (
+    Section("introduction"),
+    Section("facts", "STATEMENT OF FACTS"),
+    Section("law", "LAW AND ARGUMENT"),
+    Section("dhs_position", "POSITION OF THE DEPARTMENT OF HOMELAND SECURITY"),
+    Section("conclusion", "CONCLUSION"),
+)
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     """A kind of document: its name, its Word template, its sections and its requirements."""
@@ -49,6 +96,8 @@ class DocumentKind:
     sections: tuple[Section, ...]
     description: str
     check: Callable[[Case], list[Problem]]
+    motion: MotionTitles | None = None
+    """Set for court motions: they are filed as packets (cover page, motion, order, service)."""
     agency_bound: bool = True
     """Sent to DHS or the court: adverse facts not marked for disclosure are held back."""
 
@@ -63,6 +112,12 @@ class DocumentKind:
         """The heading printed above a section, if it has one."""
         return next((s.heading for s in self.sections if s.id == section), None)
 
+    def title_for(self, case: Case) -> str:
+        """The document's title as filed: a joint motion when DHS joins."""
+        if self.motion is None:
+            return self.title
+        return self.motion.joint if case.dhs_position.stance == "joins" else self.motion.alone
+
     def require(self, case: Case, source: str = "case") -> None:
         """Check that the case has what this document needs.
 
@@ -71,10 +126,12 @@ class DocumentKind:
         """
         problems = self.check(case)
         if problems:
-            lines = [f"{source}: the {self.title.lower()} needs fields the case file lacks"]
+            lines = [f"{source}: the {self.title.lower()} needs what the case file lacks"]
             lines += [f"  {p.location}: {p.message}" for p in problems]
             raise DocumentRequirementError("\n".join(lines))
 
+
+_S = ProceedingStatus
 
 DOCUMENTS: dict[str, DocumentKind] = {
     "pd-request": DocumentKind(
@@ -92,7 +149,62 @@ DOCUMENTS: dict[str, DocumentKind] = {
             Section("request", "Request"),
             Section("closing"),
         ),
-        check=_needs_pd_request,
+        check=_pd_request_needs,
+    ),
+    "admin-close": DocumentKind(
+        id="admin-close",
+        title="Motion to Administratively Close",
+        template="motion.docx",
+        description="Motion to administratively close pending removal proceedings "
+        "(8 C.F.R. 1003.18(c))",
+        sections=_MOTION_SECTIONS,
+        check=_motion_needs(_S.PENDING),
+        motion=MotionTitles(
+            alone="RESPONDENT'S MOTION TO ADMINISTRATIVELY CLOSE PROCEEDINGS",
+            joint="JOINT MOTION TO ADMINISTRATIVELY CLOSE PROCEEDINGS",
+            order="these proceedings are ADMINISTRATIVELY CLOSED",
+        ),
+    ),
+    "reopen": DocumentKind(
+        id="reopen",
+        title="Motion to Reopen",
+        template="motion.docx",
+        description="Motion to reopen after a final order; joint when DHS joins "
+        "(8 C.F.R. 1003.23(b))",
+        sections=_MOTION_SECTIONS,
+        check=_motion_needs(_S.FINAL_ORDER),
+        motion=MotionTitles(
+            alone="RESPONDENT'S MOTION TO REOPEN",
+            joint="JOINT MOTION TO REOPEN",
+            order="these proceedings are REOPENED",
+        ),
+    ),
+    "recalendar": DocumentKind(
+        id="recalendar",
+        title="Motion to Recalendar",
+        template="motion.docx",
+        description="Motion to put an administratively closed case back on the active docket",
+        sections=_MOTION_SECTIONS,
+        check=_motion_needs(_S.ADMINISTRATIVELY_CLOSED),
+        motion=MotionTitles(
+            alone="RESPONDENT'S MOTION TO RECALENDAR",
+            joint="JOINT MOTION TO RECALENDAR",
+            order="these proceedings are RECALENDARED and placed on the active docket",
+        ),
+    ),
+    "terminate": DocumentKind(
+        id="terminate",
+        title="Motion to Terminate",
+        template="motion.docx",
+        description="Motion to terminate so USCIS can adjudicate relief; DHS's motion to dismiss "
+        "when it agrees (8 C.F.R. 1003.18(d), 239.2(c))",
+        sections=_MOTION_SECTIONS,
+        check=_motion_needs(_S.PENDING, _S.ADMINISTRATIVELY_CLOSED),
+        motion=MotionTitles(
+            alone="RESPONDENT'S MOTION TO TERMINATE PROCEEDINGS",
+            joint="JOINT MOTION TO DISMISS PROCEEDINGS",
+            order="these proceedings are TERMINATED without prejudice",
+        ),
     ),
 }
 

@@ -10,10 +10,10 @@ from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
 from .model import Case, Exhibit
-from .render import DocProperties, blocks, render_docx, render_text, safe_filename
+from .render import Block, DocProperties, blocks, render_docx, render_text, safe_filename
 from .rules import Selection, select_clauses
 from .scope import ClauseScope, disclosed_only, resolve_exhibits
-from .text import Paragraph, format_date, parse_markup
+from .text import Paragraph, format_date, format_time, parse_markup
 
 __all__ = ["Composition", "Draft", "builtin_dir", "compose", "draft", "load_library"]
 
@@ -37,16 +37,37 @@ def load_library(overlay: Path | None = None, *, base: Path | None = None) -> Cl
 
 @dataclass(frozen=True)
 class DraftView:
-    """What a Word template sees as ``draft``."""
+    """What a Word template sees as ``draft`` (the README lists these for template authors)."""
 
     kind: str
     title: str
+    """As filed: ``JOINT MOTION TO REOPEN`` for a joint motion, the letter's title otherwise."""
+    title_words: str
+    """The title in running text: ``Joint Motion to Reopen``."""
     date: str
-    body: list[object]
+    body: list[Block]
     exhibits: list[tuple[str, str]]
+    exhibit_rows: list[tuple[str, str, str]]
+    """(tab, title, pages) for the exhibit index."""
     service: str
+    service_manner: str
+    served_by: str
     signer: str
     signer_role: str
+    signer_eoir_id: str
+    filer_lines: list[str]
+    detained: str
+    court: str
+    people: list[tuple[str, str]]
+    """Every person the filing covers, as captioned (``NGUYỄN, Ánh Thị``), with A-number."""
+    respondent_label: str
+    judge: str
+    next_hearing: str
+    joint: bool
+    dhs_signer: str
+    dhs_office: str
+    dhs_address: str
+    order: str
     opla_attention: str = "Chief Counsel"
     paragraphs: list[str] = field(default_factory=list)
 
@@ -57,6 +78,87 @@ _SERVICE = {
     "hand": "By hand delivery",
     "email": "Via e-mail",
 }
+_SERVICE_MANNER = {
+    "ecas": "electronically through the EOIR Courts & Appeals System (ECAS)",
+    "mail": "by first-class mail, postage prepaid",
+    "hand": "by hand delivery",
+    "email": "by e-mail",
+}
+
+
+def _title_words(title: str) -> str:
+    small = {"to", "of", "and", "the", "a", "an", "for", "in"}
+    words = title.replace("RESPONDENT'S", "Respondent's").split()
+    return " ".join(
+        w if not w.isupper() else (w.lower() if w.lower() in small else w.capitalize())
+        for w in words
+    )
+
+
+def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
+    counsel = case.counsel
+    r = case.respondent
+    if counsel:
+        signer, role = counsel.name, "Attorney for the Respondent"
+        filer = [counsel.name + (f" (EOIR ID {counsel.eoir_id})" if counsel.eoir_id else "")]
+        filer += [counsel.firm] if counsel.firm else []
+        filer += [*counsel.address.lines, counsel.phone, counsel.email, role]
+    else:
+        signer, role = r.full_name, "Respondent, pro se"
+        filer = [r.full_name, *(r.address.lines if r.address else []), role]
+    people = [(r.caption_name, r.a_number)] + [
+        (
+            f"{m.family_name.upper()}, {' '.join(p for p in (m.given_name, m.middle_name) if p)}",
+            m.a_number,
+        )
+        for m in case.family_members
+    ]
+    proc = case.proceedings
+    hearing = proc.next_hearing
+    next_hearing = "None scheduled"
+    if hearing:
+        next_hearing = format_date(hearing.date)
+        if hearing.time:
+            next_hearing += f" at {format_time(hearing.time)}"
+    pages_known = all(ex.pages for _, ex in comp.exhibits)
+    rows, start = [], 1
+    for tab, ex in comp.exhibits:
+        if pages_known and ex.pages:
+            end = start + ex.pages - 1
+            rows.append((tab, ex.title, f"{start}-{end}" if end > start else str(start)))
+            start = end + 1
+        else:
+            rows.append((tab, ex.title, str(ex.pages) if ex.pages else ""))
+    title = kind.title_for(case)
+    office = case.opla_office
+    return DraftView(
+        kind=kind.id,
+        title=title,
+        title_words=_title_words(title),
+        date=format_date(case.filing.date),
+        body=blocks(comp.paragraphs, numbered=kind.motion is not None),
+        exhibits=[(tab, ex.title) for tab, ex in comp.exhibits],
+        exhibit_rows=rows,
+        service=_SERVICE[case.filing.service_method],
+        service_manner=_SERVICE_MANNER[case.filing.service_method],
+        served_by=case.filing.served_by or signer,
+        signer=signer,
+        signer_role=role,
+        signer_eoir_id=(counsel.eoir_id or "") if counsel else "",
+        filer_lines=filer,
+        detained="DETAINED" if r.detained else "NOT DETAINED",
+        court=f"{proc.court.city}, {proc.court.state}" if proc.court else "",
+        people=people,
+        respondent_label="Respondents" if case.family_members else "Respondent",
+        judge=proc.immigration_judge or "________________",
+        next_hearing=next_hearing,
+        joint=case.dhs_position.stance == "joins",
+        dhs_signer=case.dhs_position.opla_attorney or "",
+        dhs_office=office.name if office else "",
+        dhs_address=", ".join(office.address.lines) if office else "",
+        order=kind.motion.order if kind.motion else "",
+        paragraphs=[p.plain for p in comp.paragraphs],
+    )
 
 
 @dataclass(frozen=True)
@@ -155,18 +257,7 @@ def draft(
     kind = get_document(document)
     kind.require(case)
     comp = compose(case, kind, library or load_library())
-    signer = case.counsel.name if case.counsel else case.respondent.full_name
-    view = DraftView(
-        kind=kind.id,
-        title=kind.title,
-        date=format_date(case.filing.date),
-        body=list(blocks(comp.paragraphs)),
-        exhibits=[(tab, ex.title) for tab, ex in comp.exhibits],
-        service=_SERVICE[case.filing.service_method],
-        signer=signer,
-        signer_role="Attorney for the Respondent" if case.counsel else "Respondent, pro se",
-        paragraphs=[p.plain for p in comp.paragraphs],
-    )
+    view = _view(case, kind, comp)
     template_path = template or builtin_dir("templates") / kind.template
     docx = render_docx(
         template_path,
@@ -174,7 +265,7 @@ def draft(
         properties=DocProperties(
             title=f"{kind.title}: {case.respondent.full_name} ({case.respondent.a_number})",
             subject=kind.title,
-            author=signer,
+            author=view.signer,
             created=case.filing.date,
         ),
         source_name=str(template_path),

@@ -720,6 +720,7 @@ class Exhibit(_Model):
     title: Text
     kind: ExhibitKind
     description: str | None = None
+    pages: int | None = Field(default=None, ge=1, description="Page count, for the exhibit index")
 
 
 # --------------------------------------------------------------------------- the request

@@ -257,16 +257,28 @@ def rich_text(paragraph: Paragraph) -> RichText:
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph as a Word template sees it: its style name and its runs."""
+    """One paragraph as a Word template sees it: its style, its runs, and its number if any."""
 
     style: str
     text: RichText
     plain: str
+    number: int | None = None
 
 
-def blocks(paragraphs: Iterable[Paragraph]) -> list[Block]:
-    """Prepare paragraphs for a template loop (``{%p for block in draft.body %}``)."""
-    return [Block(p.style, rich_text(p), p.plain) for p in paragraphs]
+def blocks(paragraphs: Iterable[Paragraph], *, numbered: bool = False) -> list[Block]:
+    """Prepare paragraphs for a template loop (``{%p for block in draft.body %}``).
+
+    With ``numbered``, body paragraphs are numbered 1, 2, 3... as court motions are.
+    """
+    out = []
+    count = 0
+    for p in paragraphs:
+        number = None
+        if numbered and p.style == "body":
+            count += 1
+            number = count
+        out.append(Block(p.style, rich_text(p), p.plain, number))
+    return out
 
 
 # --------------------------------------------------------------------------- files

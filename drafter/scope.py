@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .authorities import Registry
+from .deadlines import reopen_window
 from .errors import TemplateError
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .text import Paragraph, Run, join_words, letter
@@ -59,8 +60,18 @@ OTHER_NAMES = [
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
     "petitions",
+    *("joint", "pursue", "reopen_window", "equities", "open_petitions"),
 ]
 """The other names clause text can use: words and helper functions."""
+
+
+@dataclass(frozen=True)
+class Equity:
+    """A positive factor as a motion lists it: a label, the attorney's words, the exhibits."""
+
+    label: str
+    description: str
+    exhibits: list[str]
 
 
 @dataclass
@@ -108,6 +119,13 @@ class ClauseScope:
             "years_since": self.years_since,
             "join": join_words,
             "petitions": self.petitions,
+            "joint": self.case.dhs_position.stance == "joins",
+            "pursue": self.case.request.pursue if self.case.request else None,
+            "reopen_window": reopen_window(self.case),
+            "equities": self.equities,
+            "open_petitions": [
+                p for p in self.case.petitions if p.status in ("pending", "approved")
+            ],
         }
 
     # -- grammar ---------------------------------------------------------------------------
@@ -121,6 +139,24 @@ class ClauseScope:
         on = self.case.filing.date
         years = on.year - when.year - ((on.month, on.day) < (when.month, when.day))
         return max(years, 0)
+
+    def equities(self) -> list[Equity]:
+        """The described positive factors, labelled, in a fixed order (for compact motions)."""
+        pf = self.case.positive_factors
+        out = []
+        for label, factor in (
+            ("Long residence", pf.residence),
+            ("Work", pf.employment),
+            ("Education", pf.education),
+            ("Community ties", pf.community_ties),
+            ("Tax compliance", pf.tax_filing),
+            ("Caregiving", pf.caregiving),
+            ("Cooperation with law enforcement", pf.law_enforcement_cooperation),
+            *(("Humanitarian circumstances", h) for h in pf.humanitarian),
+        ):
+            if factor is not None:
+                out.append(Equity(label, factor.description, list(factor.exhibits)))
+        return out
 
     def petitions(self, form: str, status: str | None = None) -> list[Any]:
         """The case's petitions of a form (``"I-130"``), optionally of one status."""

@@ -4,20 +4,54 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import drafter
+from drafter.documents import DOCUMENTS
 
 from .conftest import SAMPLES, to_pdf_text
 
+TODAY = dt.date(2026, 11, 23)
 
-def test_every_sample_letter_opens_in_libreoffice(tmp_path):
+
+def fitting(case):
+    return [kind for kind in DOCUMENTS.values() if not kind.check(case)]
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(tmp_path_factory):
+    out = tmp_path_factory.mktemp("packets")
     files = {}
     for path in SAMPLES:
-        case = drafter.load_case(path, today=dt.date(2026, 11, 23))
-        _, out = drafter.draft_to_file(case, "pd-request", tmp_path)
-        files[out] = case
-    texts = to_pdf_text(list(files), tmp_path)
-    for out, case in files.items():
-        text = " ".join(texts[out].split())
-        assert case.respondent.full_name in text, out.name
-        assert case.respondent.a_number in text, out.name
+        case = drafter.load_case(path, today=TODAY)
+        for kind in fitting(case):
+            _, target = drafter.draft_to_file(case, kind.id, out)
+            files[target] = (case, kind)
+    texts = to_pdf_text(list(files), out)
+    return {
+        target: (case, kind, " ".join(texts[target].split()))
+        for target, (case, kind) in files.items()
+    }
+
+
+def test_every_sample_has_a_court_motion_or_letter(pdf_texts):
+    kinds = {kind.id for _, kind, _ in pdf_texts.values()}
+    assert kinds == set(DOCUMENTS), "some document kind is never exercised by a sample"
+
+
+def test_every_document_opens_and_holds_the_case(pdf_texts):
+    for target, (case, kind, text) in pdf_texts.items():
+        assert case.respondent.full_name in text or case.respondent.caption_name in text, (
+            target.name
+        )
+        for _, number in case.covered_people:
+            assert number in text, (target.name, number)
         assert "Page 1 of" in text
+        if kind.motion:
+            assert "In the Matter of:" in text, target.name
+            assert "In Removal Proceedings" in text
+            assert kind.title_for(case) in text
+            assert "ORDER OF THE IMMIGRATION JUDGE" in text
+            assert "CERTIFICATE OF SERVICE" in text
+            assert "NOT DETAINED" in text or "DETAINED" in text
+            assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in text

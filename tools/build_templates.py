@@ -78,7 +78,8 @@ def add(doc, text="", style="Normal", bold=False, align=None, space_after=None, 
     p = doc.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
-        run.bold = bold
+        if bold:
+            run.bold = True
     if align is not None:
         p.paragraph_format.alignment = align
     if space_after is not None:
@@ -230,6 +231,232 @@ def pd_request():
     return doc
 
 
+def no_borders(table):
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def cell_border(cell, **edges):
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for edge, val in edges.items():
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), val)
+        el.set(qn("w:sz"), "6")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tc_pr.append(borders)
+
+
+def fixed_widths(table, inches):
+    """Column widths Word and LibreOffice both honour: a fixed layout with grid and cell widths."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, width in zip(table.columns, inches, strict=True):
+        col.width = Inches(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, inches, strict=True):
+            cell.width = Inches(width)
+
+
+def cant_split(table):
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:cantSplit")
+        tr_pr.append(el)
+
+
+def cell_lines(cell, lines, bold_first=False, align=None):
+    """Fill a table cell with paragraphs (docxtpl tags allowed)."""
+    first = cell.paragraphs[0]
+    for i, text in enumerate(lines):
+        p = first if i == 0 else cell.add_paragraph()
+        run = p.add_run(text)
+        if bold_first and i == 0:
+            run.bold = True
+        if align is not None:
+            p.paragraph_format.alignment = align
+        p.paragraph_format.keep_with_next = True
+
+
+def court_header(doc):
+    for line in (
+        "UNITED STATES DEPARTMENT OF JUSTICE",
+        "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW",
+        "IMMIGRATION COURT",
+        "{{ draft.court|upper }}",
+    ):
+        add(doc, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
+    add(doc, "", keep=True)
+
+
+def caption(doc):
+    """In the Matter of: every covered person with A-number | In Removal Proceedings."""
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    fixed_widths(table, (3.75, 2.75))
+    left, right = table.rows[0].cells
+    cell_border(left, top="single", bottom="single", right="single")
+    cell_border(right, top="single", bottom="single")
+    cell_lines(
+        left,
+        [
+            "In the Matter of:",
+            "{%p for name, number in draft.people %}",
+            "{{ name }} ({{ number }})",
+            "{%p endfor %}",
+            "{{ draft.respondent_label }}.",
+        ],
+    )
+    cell_lines(right, ["", "In Removal Proceedings"], align=WD_ALIGN_PARAGRAPH.CENTER)
+    cant_split(table)
+    add(doc, "", keep=True)
+
+
+def motion():
+    doc = new_document()
+    body = doc.styles["Body Text"]
+    body.paragraph_format.line_spacing = 2.0
+    body.paragraph_format.space_after = Pt(0)
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    heading = doc.styles["Heading 2"]
+    heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.space_after = Pt(12)
+    numbered = doc.styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)
+    numbered.base_style = body
+    numbered.paragraph_format.first_line_indent = Inches(0.5)
+    title_style = doc.styles.add_style("Motion Title", WD_STYLE_TYPE.PARAGRAPH)
+    title_style.base_style = doc.styles["Normal"]
+    _font(title_style, bold=True)
+    title_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_style.paragraph_format.keep_with_next = True
+    title_style.paragraph_format.space_before = Pt(12)
+    title_style.paragraph_format.space_after = Pt(12)
+
+    # ---- Cover page: filer block and custody status, court, caption, judge, hearing, title.
+    top = doc.add_table(rows=1, cols=2)
+    no_borders(top)
+    fixed_widths(top, (4.5, 2.0))
+    filer, status = top.rows[0].cells
+    cell_lines(
+        filer,
+        ["{%p for line in draft.filer_lines %}", "{{ line }}", "{%p endfor %}"],
+    )
+    cell_lines(status, ["{{ draft.detained }}"], bold_first=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add(doc, "", keep=True)
+    add(doc, "", keep=True)
+    court_header(doc)
+    caption(doc)
+    add(doc, "Immigration Judge: {{ draft.judge }}", keep=True)
+    add(doc, "Next Hearing: {{ draft.next_hearing }}", keep=True)
+    add(doc, "", keep=True)
+    add(doc, "{{ draft.title }}", style="Motion Title")
+
+    # ---- The motion.
+    p = add(doc, "{{ draft.title }}", style="Motion Title")
+    p.paragraph_format.page_break_before = True
+    add(doc, "{%p for block in draft.body %}")
+    add(doc, '{%p if block.style == "heading" %}')
+    add(doc, "{{r block.text }}", style="Heading 2")
+    add(doc, "{%p elif block.number %}")
+    add(doc, "{{ block.number }}.\t{{r block.text }}", style="Numbered Paragraph")
+    add(doc, "{%p else %}")
+    add(doc, "{{r block.text }}", style="Numbered Paragraph")
+    add(doc, "{%p endif %}")
+    add(doc, "{%p endfor %}")
+    add(doc, "", keep=True)
+    add(doc, "Respectfully submitted,", keep=True)
+    for line in (
+        "",
+        "",
+        "______________________________",
+        "{{ draft.signer }}",
+        "{{ draft.signer_role }}",
+    ):
+        add(doc, line, keep=True)
+    add(doc, "{%p if draft.signer_eoir_id %}")
+    add(doc, "EOIR ID: {{ draft.signer_eoir_id }}", keep=True)
+    add(doc, "{%p endif %}")
+    add(doc, "Date: {{ draft.date }}")
+    add(doc, "{%p if draft.joint %}")
+    add(doc, "", keep=True)
+    add(doc, "Agreed and jointly filed by the Department of Homeland Security:", keep=True)
+    for line in ("", "", "______________________________", "{{ draft.dhs_signer }}"):
+        add(doc, line, keep=True)
+    add(doc, "Counsel for the Department of Homeland Security", keep=True)
+    add(doc, "{{ draft.dhs_office }}", keep=True)
+    add(doc, "Date: ____________________")
+    add(doc, "{%p endif %}")
+
+    # ---- Exhibit index.
+    add(doc, "{%p if draft.exhibit_rows %}")
+    p = add(doc, "INDEX OF EXHIBITS", style="Motion Title")
+    p.paragraph_format.page_break_before = True
+    index = doc.add_table(rows=3, cols=3)
+    index.style = doc.styles["Table Grid"]
+    for cell, text in zip(index.rows[0].cells, ("Tab", "Document", "Pages"), strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    index.rows[1].cells[0].paragraphs[0].add_run(
+        "{%tr for tab, title, pages in draft.exhibit_rows %}"
+    )
+    row = index.rows[2].cells
+    row[0].paragraphs[0].add_run("{{ tab }}")
+    row[1].paragraphs[0].add_run("{{ title }}")
+    row[2].paragraphs[0].add_run("{{ pages }}")
+    end = index.add_row().cells
+    end[0].paragraphs[0].add_run("{%tr endfor %}")
+    fixed_widths(index, (0.7, 4.6, 1.2))
+    add(doc, "{%p endif %}")
+
+    # ---- Proposed order.
+    p = add(doc, "", keep=True)
+    p.paragraph_format.page_break_before = True
+    court_header(doc)
+    caption(doc)
+    add(doc, "ORDER OF THE IMMIGRATION JUDGE", style="Motion Title")
+    add(
+        doc,
+        "Upon consideration of the {{ draft.title_words }}, it is HEREBY ORDERED that the motion be:",
+        space_after=12,
+    )
+    add(doc, "\u2610  GRANTED. It is further ORDERED that {{ draft.order }}.", space_after=12)
+    add(doc, "\u2610  DENIED.", space_after=12)
+    add(doc, "\u2610  Other: ________________________________________________", space_after=36)
+    add(doc, "______________________          ______________________________", keep=True)
+    add(doc, "Date                                            Immigration Judge")
+
+    # ---- Certificate of service.
+    p = add(doc, "CERTIFICATE OF SERVICE", style="Motion Title")
+    p.paragraph_format.page_break_before = True
+    service = add(
+        doc,
+        "On {{ draft.date }}, I served a copy of this {{ draft.title_words }}, with its exhibits and "
+        "proposed order, on the Department of Homeland Security, {{ draft.dhs_office }}, "
+        "{{ draft.dhs_address }}, {{ draft.service_manner }}.",
+        style="Body Text",
+    )
+    service.paragraph_format.first_line_indent = Inches(0.5)
+    for line in (
+        "",
+        "",
+        "______________________________",
+        "{{ draft.served_by }}",
+        "Date: {{ draft.date }}",
+    ):
+        add(doc, line, keep=True)
+    footer(doc, "{{ draft.people[0][0] }}, {{ draft.people[0][1] }}")
+    return doc
+
+
 def save(doc, path: Path) -> None:
     import io
 
@@ -246,6 +473,7 @@ def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     save(pd_request(), out / "pd-request.docx")
+    save(motion(), out / "motion.docx")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,153 @@
+"""Court motions as filing packets: every sample x every document that fits it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.shared import Inches, Pt
+
+import drafter
+from drafter.documents import DOCUMENTS
+
+from .conftest import GOLDEN, SAMPLES, docx_text
+
+TODAY = dt.date(2026, 11, 23)
+PAIRS = [
+    (path, kind.id)
+    for path in SAMPLES
+    for kind in DOCUMENTS.values()
+    if kind.motion and not kind.check(drafter.load_case(path, today=TODAY))
+]
+
+
+@pytest.fixture(scope="module")
+def packets():
+    return {
+        (path, kind): drafter.draft(drafter.load_case(path, today=TODAY), kind)
+        for path, kind in PAIRS
+    }
+
+
+def test_every_motion_kind_is_exercised():
+    assert {kind for _, kind in PAIRS} == {k for k, d in DOCUMENTS.items() if d.motion}
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_packet_parts(packets, pair):
+    result = packets[pair]
+    case = result.case
+    text = docx_text(result.docx)
+    title = result.document.title_for(case)
+    assert text.count(title) >= 2  # the cover page and the motion
+    assert "In the Matter of:" in text and "In Removal Proceedings" in text
+    for _, number in case.covered_people:
+        assert text.count(number) >= 2  # cover page and proposed order captions
+    assert "ORDER OF THE IMMIGRATION JUDGE" in text
+    assert "GRANTED. It is further ORDERED that" in text
+    assert "CERTIFICATE OF SERVICE" in text
+    assert case.opla_office.name in text
+    assert "{{" not in text and "{%" not in text
+    if case.dhs_position.stance == "joins":
+        assert title.startswith("JOINT")
+        assert "Counsel for the Department of Homeland Security" in text
+        assert case.dhs_position.opla_attorney in text
+    else:
+        assert not title.startswith("JOINT")
+    if result.exhibits:
+        assert "INDEX OF EXHIBITS" in text
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_paragraphs_are_numbered(packets, pair):
+    document = docx.Document(io.BytesIO(packets[pair].docx))
+    numbers = [
+        p.text.split(".", 1)[0]
+        for p in document.paragraphs
+        if p.style.name == "Numbered Paragraph" and p.text[:1].isdigit()
+    ]
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    assert len(numbers) >= 5
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_golden_packet_text(packets, pair, update_golden):
+    path, kind = pair
+    golden = GOLDEN / f"{path.stem}.{kind}.txt"
+    text = docx_text(packets[pair].docx)
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"no snapshot {golden.name}; run pytest --update-golden"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_layout_fit_for_filing(packets):
+    result = next(iter(packets.values()))
+    document = docx.Document(io.BytesIO(result.docx))
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (Inches(8.5), Inches(11))
+    for margin in (
+        section.left_margin,
+        section.right_margin,
+        section.top_margin,
+        section.bottom_margin,
+    ):
+        assert margin == Inches(1)
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(12) and normal.font.name == "Times New Roman"
+    assert document.styles["Body Text"].paragraph_format.line_spacing == 2.0
+    assert document.styles["Heading 2"].paragraph_format.keep_with_next
+    with zipfile.ZipFile(io.BytesIO(result.docx)) as z:
+        footer = next(z.read(n) for n in z.namelist() if n.startswith("word/footer"))
+        body = z.read("word/document.xml")
+    assert b"PAGE" in footer and b"NUMPAGES" in footer
+    assert body.count(b"<w:cantSplit/>") >= 2  # both captions keep together
+
+
+def test_joint_reopen_cites_exemption_and_windsor(packets):
+    result = packets[(SAMPLES[0], "reopen")]
+    assert {
+        "cfr_1003_23_b_4_iv",
+        "windsor",
+        "zeleniak",
+        "ice_2014_announcement",
+        "cfr_1003_24_b_2",
+    } <= set(result.cited)
+    text = docx_text(result.docx)
+    assert "JOINT MOTION TO REOPEN" in text
+    assert "No filing fee is required" in text
+
+
+def test_reopen_alone_out_of_time_asks_for_sua_sponte():
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    alone = case.model_copy(
+        update={
+            "dhs_position": case.dhs_position.model_copy(
+                update={"stance": "unknown", "opla_attorney": None, "agreed_on": None}
+            )
+        }
+    )
+    result = drafter.draft(alone, "reopen")
+    ids = {c.id for c in result.selection.included}
+    assert "reopen.law.sua_sponte" in ids and "reopen.law.joint" not in ids
+    text = docx_text(result.docx)
+    assert "RESPONDENT'S MOTION TO REOPEN" in text
+    assert "on its own motion" in text
+    flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
+    assert any("fee" in f for f in flagged)
+
+
+def test_motion_for_wrong_status_is_refused():
+    case = drafter.load_case(SAMPLES[2], today=TODAY)
+    with pytest.raises(drafter.DocumentRequirementError, match="proceedings.status"):
+        drafter.draft(case, "reopen")
+
+
+def test_undisclosed_facts_never_reach_a_motion(packets):
+    path = next(p for p in SAMPLES if "misdemeanor" in p.name)
+    text = docx_text(packets[(path, "admin-close")].docx)
+    assert "petty theft" in text
+    assert "suspended license" not in text
