@@ -180,6 +180,8 @@ class Composition:
     cited_by: dict[str, list[str]]
     """Authority ids each included clause cited."""
     held_back: list[str]
+    placeholders: dict[str, list[str]] = field(default_factory=dict)
+    """The highlighted placeholders each clause left for the attorney, by clause id."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def compose(case: Case, document: DocumentKind, library: ClauseLibrary) -> Compo
     selection = select_clauses(document, library, scope)
     names = scope.names()
     paragraphs: list[Paragraph] = []
+    placeholders: dict[str, list[str]] = {}
     section = None
     for clause in selection.included:
         if clause.meta.section != section:
@@ -207,7 +210,11 @@ def compose(case: Case, document: DocumentKind, library: ClauseLibrary) -> Compo
         scope.current = str(clause.path)
         scope.clause_id = clause.id
         body = _render_clause_body(clause, names)
-        paragraphs.extend(parse_markup(body))
+        rendered = parse_markup(body)
+        flags = [r.text for p in rendered for r in p.runs if r.flag]
+        if flags:
+            placeholders[clause.id] = flags
+        paragraphs.extend(rendered)
     paragraphs, exhibits = resolve_exhibits(paragraphs, visible.exhibits)
     return Composition(
         case=case,
@@ -220,6 +227,7 @@ def compose(case: Case, document: DocumentKind, library: ClauseLibrary) -> Compo
         cited=list(scope.cited),
         cited_by={k: list(v) for k, v in scope.cited_by.items()},
         held_back=held_back,
+        placeholders=placeholders,
     )
 
 

@@ -56,6 +56,7 @@ class ClauseNote:
     facts: list[Fact]
     cites: list[str]
     evidence: list[EvidenceNote]
+    placeholders: list[str]
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def _clause_lines(c: ClauseNote) -> list[str]:
         lines.append("  - facts: " + "; ".join(f"`{f.path}` = {f.value}" for f in c.facts))
     if c.cites:
         lines.append("  - cites: " + ", ".join(f"`{a}`" for a in c.cites))
+    for text in c.placeholders:
+        lines.append(f'  - placeholder to fill: "{text}"')
     for ev in c.evidence:
         have = ", ".join(f"Exhibit {t}" for t in ev.exhibits) if ev.exhibits else "MISSING"
         lines.append(f"  - evidence `{ev.kind}`: {have}")
@@ -165,6 +168,7 @@ def build_memo(comp: Composition) -> Memo:
                 facts=list(d.facts),
                 cites=comp.cited_by.get(meta.id, []) if d.included else [],
                 evidence=evidence,
+                placeholders=comp.placeholders.get(meta.id, []) if d.included else [],
             )
         )
     registry = comp.library.registry
@@ -191,10 +195,9 @@ def build_memo(comp: Composition) -> Memo:
         for ev in c.evidence:
             if ev.missing:
                 warnings.append(f"{c.id} relies on `{ev.kind}` evidence, but the case lists none.")
-    if placeholders:
-        warnings.append(
-            f"{placeholders} highlighted placeholder(s) in the draft to fill or remove."
-        )
+    for c in clauses:
+        for text in c.placeholders:
+            warnings.append(f'{c.id} left a highlighted placeholder to fill: "{text}"')
     if comp.held_back:
         warnings.append(
             f"{len(comp.held_back)} adverse fact(s) held back from this document (listed below)."

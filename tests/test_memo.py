@@ -81,3 +81,13 @@ def test_memo_json_round_trips(memos):
     clause = next(c for c in data["clauses"] if c["id"] == "pd.intro.ask_join_reopen")
     assert clause["included"] is True
     assert clause["facts"] == [{"path": "case.request.relief", "value": "join_motion_to_reopen"}]
+
+
+def test_factor_without_exhibit_is_flagged_in_memo(memos):
+    memo = memos[next(p for p in SAMPLES if "veteran" in p.name)]
+    removal = next(c for c in memo.clauses if c.id == "pd.adverse.prior_removal")
+    assert removal.placeholders == ["(exhibit to be attached)"]
+    assert any(
+        w.startswith("pd.adverse.prior_removal left a highlighted placeholder")
+        for w in memo.warnings
+    )
