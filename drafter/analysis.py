@@ -15,7 +15,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from .errors import TemplateError
-from .render import environment, evaluate
+from .sandbox import environment, evaluate
 
 __all__ = ["Fact", "ModelChecker", "facts_read", "parse_expression", "parse_template", "summarize"]
 

@@ -99,7 +99,7 @@ def explain(case: Case, document: str, *, library: ClauseLibrary | None = None) 
     """
     kind = get_document(document)
     kind.require(case)
-    return build_memo(compose(case, kind, library or load_library()))
+    return build_memo(compose(case, kind, library or load_library(), explain=True))
 
 
 def draft_to_file(
@@ -120,7 +120,7 @@ def draft_to_file(
     Raises:
         OutputExistsError: a target exists and ``force`` is false (nothing is written).
     """
-    result = draft(case, document, library=library, template=template)
+    result = draft(case, document, library=library, template=template, explain=memo)
     target = Path(out_dir) / result.filename
     memo_target = target.with_suffix(".memo.md")
     if not force:

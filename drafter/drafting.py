@@ -10,8 +10,9 @@ from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
 from .model import Case, Exhibit
-from .render import Block, DocProperties, blocks, render_docx, render_text, safe_filename
+from .render import Block, DocProperties, blocks, render_docx, safe_filename
 from .rules import Selection, select_clauses
+from .sandbox import render_text
 from .scope import ClauseScope, disclosed_only, resolve_exhibits
 from .text import Paragraph, format_date, format_time, parse_markup
 
@@ -192,11 +193,16 @@ class Draft(Composition):
     filename: str = ""
 
 
-def compose(case: Case, document: DocumentKind, library: ClauseLibrary) -> Composition:
-    """Select and render the clauses for a document, and letter the exhibits."""
+def compose(
+    case: Case, document: DocumentKind, library: ClauseLibrary, *, explain: bool = False
+) -> Composition:
+    """Select and render the clauses for a document, and letter the exhibits.
+
+    With ``explain``, each decision records the facts its rule read, for the drafting memo.
+    """
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
     scope = ClauseScope(visible, library.registry)
-    selection = select_clauses(document, library, scope)
+    selection = select_clauses(document, library, scope, explain=explain)
     names = scope.names()
     paragraphs: list[Paragraph] = []
     placeholders: dict[str, list[str]] = {}
@@ -250,6 +256,7 @@ def draft(
     *,
     library: ClauseLibrary | None = None,
     template: Path | None = None,
+    explain: bool = False,
 ) -> Draft:
     """Draft one document for a case.
 
@@ -258,13 +265,14 @@ def draft(
         document: the document kind, e.g. ``"pd-request"``.
         library: the clause library (default: the built-in one).
         template: a Word template to render into (default: the built-in one for the kind).
+        explain: record the facts behind each clause decision (needed for the memo).
 
     Raises:
         DrafterError: the case lacks what the document needs, a clause or the template fails.
     """
     kind = get_document(document)
     kind.require(case)
-    comp = compose(case, kind, library or load_library())
+    comp = compose(case, kind, library or load_library(), explain=explain)
     view = _view(case, kind, comp)
     template_path = template or builtin_dir("templates") / kind.template
     docx = render_docx(

@@ -8,7 +8,7 @@ from .analysis import Fact, facts_read
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind
 from .errors import ClauseError
-from .render import evaluate
+from .sandbox import evaluate
 from .scope import ClauseScope
 
 __all__ = ["Decision", "Selection", "select_clauses"]
@@ -38,10 +38,13 @@ class Selection:
         return [d.clause for d in self.decisions if d.included]
 
 
-def select_clauses(document: DocumentKind, library: ClauseLibrary, scope: ClauseScope) -> Selection:
+def select_clauses(
+    document: DocumentKind, library: ClauseLibrary, scope: ClauseScope, *, explain: bool = False
+) -> Selection:
     """Decide which of the library's clauses go into ``document`` for the case in ``scope``.
 
-    Deterministic: the same case and library give the same selection in the same order.
+    Deterministic: the same case and library give the same selection in the same order. With
+    ``explain``, each decision also records the facts its rule read (for the memo).
 
     Raises:
         ClauseError: two clauses of one exclusive group both apply (naming both files).
@@ -52,7 +55,7 @@ def select_clauses(document: DocumentKind, library: ClauseLibrary, scope: Clause
     for clause in library.for_document(document.id):
         where = f"{clause.path} (when)"
         value = evaluate(clause.meta.when, names, name=where)
-        facts = tuple(facts_read(clause.meta.when, names))
+        facts = tuple(facts_read(clause.meta.when, names)) if explain else ()
         decisions.append(Decision(clause, bool(value), clause.meta.when, facts))
     decisions.sort(key=lambda d: _position(document, d.clause))
     seen: dict[str, Clause] = {}

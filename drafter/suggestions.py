@@ -275,7 +275,7 @@ def suggest(case: Case, library: ClauseLibrary, *, as_of: dt.date | None = None)
         blocked = list(blockers) + [f"{p.location}: {p.message}" for p in problems]
         if not problems:
             try:
-                memo = build_memo(compose(case, kind, library))
+                memo = build_memo(compose(case, kind, library, explain=True))
             except DrafterError as exc:
                 blocked.append(f"the clause library fails on this case: {exc}")
             else:

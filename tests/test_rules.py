@@ -23,7 +23,9 @@ CASES = [drafter.load_case(p, today=TODAY) for p in SAMPLES]
 
 
 def select(case, library=LIBRARY):
-    return select_clauses(get_document("pd-request"), library, ClauseScope(case, library.registry))
+    return select_clauses(
+        get_document("pd-request"), library, ClauseScope(case, library.registry), explain=True
+    )
 
 
 def test_every_clause_is_considered_with_its_facts():

@@ -457,15 +457,78 @@ def motion():
     return doc
 
 
+def prune_styles(doc):
+    """Keep only the styles the template uses (and what they build on).
+
+    python-docx's default template carries hundreds of style and latent-style definitions; every
+    rendered document would carry and compress them again. Word supplies built-in styles on demand.
+    """
+    styles = doc.styles.element
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    parts = [doc.element] + [s.footer._element for s in doc.sections]
+    used = set()
+    for part in parts:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            for el in part.iter(qn(tag)):
+                used.add(el.get(qn("w:val")))
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    keep = {sid for sid, st in by_id.items() if st.get(qn("w:default")) == "1"} | used
+    queue = list(keep)
+    while queue:
+        st = by_id.get(queue.pop())
+        if st is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            el = st.find(qn(tag))
+            if el is not None and el.get(qn("w:val")) not in keep:
+                keep.add(el.get(qn("w:val")))
+                queue.append(el.get(qn("w:val")))
+    for sid, st in by_id.items():
+        if sid not in keep:
+            styles.remove(st)
+
+
+_DROP = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
+
+
+def drop_parts(data: bytes) -> bytes:
+    """Remove optional parts (Word 2010 style effects, the thumbnail) and their references."""
+    import io
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in _DROP:
+                continue
+            body = src.read(info.filename)
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
+                text = body.decode("utf-8")
+                for name in _DROP:
+                    short = name.split("/", 1)[1] if name.startswith("word/") else name
+                    text = re.sub(
+                        rf'<Relationship [^>]*Target="/?{re.escape(short)}"[^>]*/>', "", text
+                    )
+                    text = re.sub(rf'<Override [^>]*PartName="/{re.escape(name)}"[^>]*/>', "", text)
+                text = re.sub(r'<Default Extension="jpeg"[^>]*/>', "", text)
+                body = text.encode("utf-8")
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
 def save(doc, path: Path) -> None:
     import io
 
     doc.core_properties.author = "drafter"
     doc.core_properties.title = ""
     doc.core_properties.comments = ""
+    prune_styles(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
-    path.write_bytes(normalize_zip(buffer.getvalue()))
+    path.write_bytes(normalize_zip(drop_parts(buffer.getvalue())))
     print(f"wrote {path}")
 
 

@@ -1,0 +1,334 @@
+"""A docxtpl-compatible Word renderer that compiles a template once and renders it many times.
+
+Plain docxtpl re-reads the .docx, re-patches its XML and recompiles the Jinja source on every
+render, which is most of its time. :class:`CompiledTemplate` does that work once: it keeps the
+template's zip entries, the patched and compiled Jinja source of every part docxtpl renders (body,
+headers, footers, footnotes) and the templated document properties; each render then only runs the
+compiled templates, applies docxtpl's own post-processing (listings, table grids, drawing ids) and
+writes a new zip. The document text is the same as ``DocxTemplate(path).render(context)`` gives.
+
+Supported: everything docxtpl renders as text - ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``,
+``{{r }}``, RichText, Listing, cell colours and spans. Not supported (they need a live python-docx
+document at render time): InlineImage, Subdoc and picture/media replacement; drafter uses none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from .errors import TemplateError
+
+__all__ = ["CompiledTemplate", "DocProperties", "compile_template"]
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+TEMPLATE_FAILURES = (
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+)
+"""What a template can raise while rendering: reported as TemplateError with its location."""
+
+
+@dataclass(frozen=True)
+class DocProperties:
+    """Document properties written into a .docx (fixed, so output is reproducible)."""
+
+    title: str
+    subject: str
+    author: str
+    created: dt.date
+    comments: str = "Draft prepared with drafter for attorney review."
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One XML part docxtpl renders: its zip name, where it sits, and its compiled Jinja."""
+
+    name: str
+    where: str
+    source: str
+    """The patched Jinja source, one <w:p> per line (how errors find their paragraph)."""
+    template: jinja2.Template
+    kind: str
+    """``body`` (spliced into document.xml), ``part`` (a whole header/footer) or ``footnotes``."""
+
+
+class CompiledTemplate:
+    """A Word template compiled once; :meth:`render` turns a context into .docx bytes.
+
+    Create it with :func:`compile_template`, which caches by path and modification time.
+    """
+
+    def __init__(self, path: Path, env: jinja2.Environment, *, source_name: str | None = None):
+        self.path = Path(path)
+        self.name = source_name or str(path)
+        self.env = env
+        _check_template_file(self.path)
+        data = self.path.read_bytes()
+        try:
+            document = Document(io.BytesIO(data))
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                self._entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise TemplateError(f"{self.name}: not a Word .docx document ({exc})") from None
+        # docxtpl's own XML patching and post-processing, borrowed from a template instance.
+        self._docxtpl = DocxTemplate(io.BytesIO(data))
+        self._docxtpl.docx = document
+        entries = dict(self._entries)
+        main = entries["word/document.xml"].decode("utf-8")
+        start, end = main.index("<w:body"), main.rindex("</w:body>") + len("</w:body>")
+        self._main_prefix, self._main_suffix = main[:start], main[end:]
+        body = etree.tostring(document._element.body, encoding="unicode")
+        parts = [self._compile("word/document.xml", "body", body, "body")]
+        for rel in document.part.rels.values():
+            if rel.is_external or rel.reltype not in (_HEADER, _FOOTER):
+                continue
+            target = rel.target_part
+            xml = etree.tostring(parse_xml(target.blob), encoding="unicode")
+            where = "header" if rel.reltype == _HEADER else "footer"
+            parts.append(self._compile(str(target.partname).lstrip("/"), where, xml, "part"))
+        for part in document.part.package.parts:
+            if part.content_type == _FOOTNOTES:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                parts.append(
+                    self._compile(str(part.partname).lstrip("/"), "footnotes", blob, "footnotes")
+                )
+        self._parts = parts
+        core = document.core_properties
+        self._properties = {
+            prop: self._compile_text(getattr(core, prop) or "") for prop in _TEMPLATED_PROPERTIES
+        }
+        self._core = core
+
+    # -- compiling ------------------------------------------------------------------------
+
+    def _compile(self, name: str, where: str, xml: str, kind: str) -> _Part:
+        patched = self._docxtpl.patch_xml(xml)
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+        try:
+            template = self.env.from_string(source)
+        except TEMPLATE_FAILURES as exc:
+            raise located_error(exc, self.name, where, source) from None
+        return _Part(name, where, source, template, kind)
+
+    def _compile_text(self, text: str) -> jinja2.Template:
+        try:
+            return self.env.from_string(text)
+        except TEMPLATE_FAILURES as exc:
+            raise TemplateError(
+                f"{self.name} (document properties): {describe_failure(exc)}"
+            ) from None
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self, context: dict[str, Any], *, properties: DocProperties | None = None) -> bytes:
+        """Render the template with ``context`` and return the .docx bytes.
+
+        Deterministic: fixed zip timestamps; the document properties come from ``properties``
+        (or, without it, from the template's own, rendered as docxtpl renders them).
+
+        Raises:
+            TemplateError: an unknown variable, a forbidden operation or another failure inside
+                the template, naming the template, the part and the paragraph.
+        """
+        replaced: dict[str, bytes] = {}
+        docpr_ids = iter(range(1001, 1_000_000))
+        for part in self._parts:
+            try:
+                xml = part.template.render(context)
+            except TEMPLATE_FAILURES as exc:
+                raise located_error(exc, self.name, part.where, part.source) from None
+            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
+            xml = self._docxtpl.resolve_listing(xml)
+            if part.kind == "body":
+                tree = self._docxtpl.fix_tables(xml)
+                for element in tree.iter(_WP_DOCPR):
+                    element.attrib["id"] = str(next(docpr_ids))
+                body = etree.tostring(tree, encoding="unicode")
+                replaced[part.name] = (self._main_prefix + body + self._main_suffix).encode("utf-8")
+            elif part.kind == "part":
+                replaced[part.name] = (_XML_DECL + xml).encode("utf-8")
+            else:
+                replaced[part.name] = xml.encode("utf-8")
+        replaced["docProps/core.xml"] = self._core_xml(context, properties)
+        return _zip(self._entries, replaced)
+
+    def _core_xml(self, context: dict[str, Any], properties: DocProperties | None) -> bytes:
+        if properties is not None:
+            stamp = dt.datetime.combine(properties.created, dt.time(12, 0))
+            fields = {
+                "title": properties.title,
+                "subject": properties.subject,
+                "author": properties.author,
+                "comments": properties.comments,
+                "identifier": "",
+                "language": "",
+                "last_modified_by": properties.author,
+            }
+        else:
+            try:
+                fields = {k: t.render(context) for k, t in self._properties.items()}
+            except TEMPLATE_FAILURES as exc:
+                raise TemplateError(
+                    f"{self.name} (document properties): {describe_failure(exc)}"
+                ) from None
+            fields["last_modified_by"] = self._core.last_modified_by or ""
+            stamp = self._core.created or dt.datetime(2000, 1, 1)
+        return _core_properties_xml(fields, stamp)
+
+
+def _core_properties_xml(fields: dict[str, str], stamp: dt.datetime) -> bytes:
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    tags = [
+        ("dc:title", fields.get("title", "")),
+        ("dc:subject", fields.get("subject", "")),
+        ("dc:creator", fields.get("author", "")),
+        ("dc:description", fields.get("comments", "")),
+        ("dc:identifier", fields.get("identifier", "")),
+        ("dc:language", fields.get("language", "")),
+        ("cp:lastModifiedBy", fields.get("last_modified_by", "")),
+        ("cp:revision", "1"),
+    ]
+    body = "".join(f"<{tag}>{xml_escape(value)}</{tag}>" for tag, value in tags if value)
+    return (
+        _XML_DECL
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + body
+        + f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+        + "</cp:coreProperties>"
+    ).encode("utf-8")
+
+
+def _zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    names = {name for name, _ in entries}
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            _write(z, name, replaced.get(name, data))
+        for name, data in replaced.items():
+            if name not in names:  # a template without docProps/core.xml
+                _write(z, name, data)
+    return out.getvalue()
+
+
+def _write(z: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 0
+    z.writestr(info, data, compresslevel=6)
+
+
+@lru_cache(maxsize=32)
+def _cached(path: str, mtime_ns: int, size: int, source_name: str) -> CompiledTemplate:
+    # Keyed by modification time and size, so an edited template is compiled afresh.
+    from .sandbox import environment  # the sandbox module imports this one
+
+    return CompiledTemplate(Path(path), environment(), source_name=source_name)
+
+
+def compile_template(path: str | Path, *, source_name: str | None = None) -> CompiledTemplate:
+    """Compile a Word template for the sandboxed environment, once per file version.
+
+    Raises:
+        TemplateError: the file is missing, not a .docx, or has a Jinja syntax error (naming the
+            part and paragraph).
+    """
+    path = Path(path)
+    _check_template_file(path)
+    stat = path.stat()
+    return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, source_name or str(path))
+
+
+def _check_template_file(template: Path) -> None:
+    if not template.exists():
+        raise TemplateError(f"{template}: no such template")
+    if template.is_dir():
+        raise TemplateError(f"{template}: is a directory, expected a Word .docx template")
+    if template.suffix.lower() != ".docx":
+        raise TemplateError(
+            f"{template}: expected a Word .docx template",
+            hint="Save the template from Word as 'Word Document (.docx)'.",
+        )
+
+
+# --------------------------------------------------------------------------- error locations
+
+
+def template_lineno(exc: BaseException) -> int | None:
+    """The line of the Jinja source an error happened on (syntax errors and runtime errors)."""
+    import traceback
+
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return int(lineno)
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == "<template>" and frame.lineno:
+            found = frame.lineno
+    return found
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Say in plain words what went wrong inside a template."""
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"forbidden by the sandbox: {exc}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"unknown variable: {exc}"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"syntax error: {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def located_error(exc: BaseException, source_name: str, where: str, source: str) -> TemplateError:
+    """A TemplateError naming the template, the part and (from the line) the paragraph."""
+    located = f"{source_name} ({where}"
+    lineno = template_lineno(exc)
+    lines = source.splitlines()
+    if lineno and 1 <= lineno <= len(lines):
+        text = re.sub(r"<[^>]+>", "", lines[lineno - 1]).strip()
+        if len(text) > 80:
+            text = text[:77] + "..."
+        located += f", paragraph {lineno - 1}"
+        if text:
+            located += f': "{text}"'
+    located += ")"
+    return TemplateError(
+        f"{located}: {describe_failure(exc)}",
+        hint="Fix the template, or check the variable names against `drafter schema`.",
+    )
