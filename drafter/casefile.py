@@ -195,7 +195,7 @@ def _message(err: Any, loc: Loc) -> str:
         return "is required but missing"
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        allowed = _fields_at(loc[:-1])
+        allowed = fields_at(loc[:-1])
         close = difflib.get_close_matches(name, allowed, n=1) if allowed else []
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"is not a known field{hint}"
@@ -208,7 +208,7 @@ def _message(err: Any, loc: Loc) -> str:
     return msg
 
 
-def _fields_at(loc: Loc) -> list[str]:
+def fields_at(loc: Loc) -> list[str]:
     """The field names allowed at a path in the case model (for 'did you mean')."""
     tp: Any = Case
     for part in loc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -317,6 +318,138 @@ def clauses_lint(library: Path | None, samples_dir: Path | None) -> None:
         click.echo(f"Error: {summary}", err=True)
         raise click.exceptions.Exit(1)
     click.echo(summary)
+
+
+class _SheetGroup(click.Group):
+    """``drafter batch SHEET ...`` runs a batch; ``drafter batch template ...`` writes a sheet."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_SheetGroup)
+def batch() -> None:
+    """Draft a document for every client in a spreadsheet (CSV or XLSX).
+
+    \b
+    Example:
+        drafter batch template --document pd-request clients.xlsx
+        drafter batch clients.xlsx --document pd-request --out letters/ --defaults office.yaml
+    """
+
+
+@batch.command(name="run")
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to draft.")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Directory for the documents and the manifest.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default="one per core",
+    help="Worker processes.",
+)
+@click.option(
+    "--defaults",
+    type=click.Path(path_type=Path),
+    help="A case file with values shared by every row (counsel, OPLA office, filing date).",
+)
+@click.option(
+    "--template", type=click.Path(path_type=Path), help="Render into your own Word template."
+)
+@_library_opt
+@click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Redraft rows whose output is already up to date, and overwrite files.",
+)
+def batch_run(
+    sheet: Path,
+    document: str,
+    out_dir: Path,
+    workers: int,
+    defaults: Path | None,
+    template: Path | None,
+    library: Path | None,
+    pdf: bool,
+    force: bool,
+) -> None:
+    """Draft DOCUMENT for every row of SHEET into --out, with a manifest.
+
+    Columns are dotted case-field paths (respondent.family_name, relationships.children.0.name);
+    empty cells are absent values; dates are YYYY-MM-DD or real spreadsheet dates. Each row is
+    validated on its own: a bad row is reported with its row, column and problem, and the others
+    go on. OUT/manifest.csv and manifest.json record each row's status, output, SHA-256 and input
+    and library hashes. Run the same command again to resume: rows already drafted are skipped.
+    The exit status is 1 if any row failed.
+
+    \b
+    Example:
+        drafter batch run clients.csv --document pd-request --out letters/ --defaults office.yaml
+    """
+    from .batch import BatchOptions, run_batch
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    report = run_batch(
+        BatchOptions(
+            sheet=sheet,
+            document=document,
+            out_dir=out_dir,
+            workers=workers,
+            library=library,
+            template=template,
+            defaults=defaults,
+            force=force,
+            pdf=pdf,
+        ),
+        echo=echo,
+        tty=sys.stderr.isatty(),
+    )
+    for warning in report.header_warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for result in report.results:
+        for error in result.errors:
+            click.echo(f"Error: {sheet}: {error}", err=True)
+    for failure in report.pdf_failures:
+        click.echo(f"Error: {failure}", err=True)
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("drafted", "skipped", "failed"))
+    click.echo(f"{len(report.results)} rows: {counts}. Manifest: {report.manifest}")
+    if report.interrupted:
+        click.echo("Interrupted: run the same command again to resume.", err=True)
+        raise click.exceptions.Exit(130)
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+@batch.command(name="template")
+@click.option(
+    "--document", "-d", type=_DOCUMENT, required=True, help="The document the sheet is for."
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def batch_template_cmd(document: str, file: Path, force: bool) -> None:
+    """Write a sheet (FILE.csv or FILE.xlsx) with the columns DOCUMENT needs and one example row.
+
+    \b
+    Example:
+        drafter batch template --document pd-request clients.xlsx
+    """
+    from .batch import batch_template
+
+    batch_template(document, file, force=force)
+    click.echo(f"Wrote {file}; replace the example row with your clients, one per row.")
 
 
 def main() -> None:

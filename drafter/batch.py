@@ -1,0 +1,635 @@
+"""Batch drafting for clinics: a document per spreadsheet row, in parallel, resumable, with a manifest.
+
+The parent process streams rows from the sheet, keeps a bounded number in flight in a process pool,
+and records each finished row in a journal; workers load the clause library and compile the Word
+template once, draft and write their own files atomically, and send back a small record. A rerun
+skips rows whose output still matches what the manifest recorded; an interrupted run leaves no
+half-written file and can simply be run again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .casefile import parse_case, read_case_data
+from .clauses import clause_files
+from .documents import get_document
+from .drafting import builtin_dir, draft, load_library
+from .errors import CaseValidationError, DrafterError, UserError
+from .render import write_atomic
+from .sheet import (
+    Row,
+    RowError,
+    Sheet,
+    flatten,
+    merge,
+    open_sheet,
+    row_data,
+    unknown_columns,
+    write_sheet,
+)
+
+__all__ = [
+    "BatchOptions",
+    "BatchReport",
+    "RowResult",
+    "batch_template",
+    "library_fingerprint",
+    "run_batch",
+]
+
+MANIFEST_FIELDS = [
+    "row",
+    "status",
+    "output",
+    "sha256",
+    "input_sha256",
+    "library_sha256",
+    "pdf",
+    "errors",
+]
+_JOURNAL = ".drafter-batch.journal"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What to draft, from where, and how."""
+
+    sheet: Path
+    document: str
+    out_dir: Path
+    workers: int = 0
+    """0 means one per core."""
+    library: Path | None = None
+    template: Path | None = None
+    defaults: Path | None = None
+    force: bool = False
+    pdf: bool = False
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one row."""
+
+    row: int
+    status: str
+    """``drafted``, ``skipped`` (already up to date) or ``failed``."""
+    output: str = ""
+    sha256: str = ""
+    input_sha256: str = ""
+    library_sha256: str = ""
+    pdf: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport:
+    """The outcome of a batch: every row's result, the manifest written, and the counts."""
+
+    results: list[RowResult]
+    manifest: Path
+    library_sha256: str
+    header_warnings: list[str]
+    interrupted: bool = False
+    pdf_failures: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many rows ended with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every row was drafted or already up to date, and every PDF converted."""
+        return not self.interrupted and self.count("failed") == 0 and not self.pdf_failures
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def library_fingerprint(document: str, library: Path | None, template: Path | None) -> str:
+    """A hash of everything besides the row that shapes a draft: drafter, clauses, template."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("drafter").encode())
+    except metadata.PackageNotFoundError:
+        digest.update(b"drafter-source")
+    digest.update(document.encode())
+    for directory in [builtin_dir("clauses"), *([library] if library else [])]:
+        for path in [*clause_files(directory), directory / "authorities.yaml"]:
+            if path.exists():
+                digest.update(str(path.relative_to(directory)).encode())
+                digest.update(path.read_bytes())
+    kind = get_document(document)
+    digest.update((template or builtin_dir("templates") / kind.template).read_bytes())
+    return digest.hexdigest()
+
+
+def _input_fingerprint(data: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- the worker side
+
+
+@dataclass(frozen=True)
+class _Job:
+    document: str
+    out_dir: str
+    library: str | None
+    template: str | None
+    force: bool
+    library_sha256: str
+    today: dt.date | None
+    owned: dict[str, str]
+    """Files an earlier run of this batch wrote, with their SHA-256: safe to replace if unedited."""
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _worker_init(job: _Job) -> None:
+    # Ctrl-C goes to the parent, which stops handing out rows; a worker finishes its row.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _setup(job)
+
+
+def _setup(job: _Job) -> None:
+    _STATE["job"] = job
+    _STATE["library"] = load_library(Path(job.library) if job.library else None)
+
+
+def _draft_row(
+    number: int,
+    data: dict[str, Any],
+    input_sha: str,
+    prior: dict[str, str] | None,
+    sheet_name: str,
+    columns: dict[str, str],
+) -> RowResult:
+    job: _Job = _STATE["job"]
+    out_dir = Path(job.out_dir)
+    if prior and not job.force:
+        previous = out_dir / prior["output"]
+        if previous.exists() and _sha256_file(previous) == prior["sha256"]:
+            return RowResult(
+                number,
+                "skipped",
+                prior["output"],
+                prior["sha256"],
+                input_sha,
+                job.library_sha256,
+                prior.get("pdf", ""),
+            )
+    try:
+        case = parse_case(data, source=f"{sheet_name} row {number}", today=job.today)
+        result = draft(
+            case,
+            job.document,
+            library=_STATE["library"],
+            template=Path(job.template) if job.template else None,
+        )
+        target = out_dir / result.filename
+        # Replace a file only if asked, or if this batch wrote it and nobody has edited it since.
+        ours = target.exists() and job.owned.get(result.filename) == _sha256_file(target)
+        write_atomic(target, result.docx, force=job.force or ours)
+    except CaseValidationError as exc:
+        errors = [f"{_where(number, p.location, columns)}: {p.message}" for p in exc.problems]
+        return RowResult(
+            number,
+            "failed",
+            input_sha256=input_sha,
+            library_sha256=job.library_sha256,
+            errors=errors,
+        )
+    except DrafterError as exc:
+        return RowResult(
+            number,
+            "failed",
+            input_sha256=input_sha,
+            library_sha256=job.library_sha256,
+            errors=[f"row {number}: {str(exc).splitlines()[0]}"],
+        )
+    sha = hashlib.sha256(result.docx).hexdigest()
+    return RowResult(number, "drafted", result.filename, sha, input_sha, job.library_sha256)
+
+
+def _where(number: int, location: str, columns: dict[str, str]) -> str:
+    """``row 7, column C (respondent.a_number)``: the cell a problem is in, as near as can be."""
+    if location == "(top level)":
+        return f"row {number}"
+    if location in columns:
+        return f"row {number}, {columns[location]}"
+    near = [c for c in columns if c.startswith(location + ".")]
+    if near:
+        return f"row {number}, {columns[near[0]]}"
+    return f"row {number}, {location} (no such column; add one or give it in --defaults)"
+
+
+# --------------------------------------------------------------------------- the parent side
+
+
+def _load_prior(out_dir: Path) -> dict[str, dict[str, str]]:
+    """Earlier results by input fingerprint: the manifest, then the journal of an interrupted run."""
+    prior: dict[str, dict[str, str]] = {}
+    manifest = out_dir / "manifest.json"
+    if manifest.exists():
+        try:
+            for record in json.loads(manifest.read_text(encoding="utf-8")).get("rows", []):
+                if record.get("status") in ("drafted", "skipped"):
+                    prior[record["input_sha256"] + record["library_sha256"]] = record
+        except (json.JSONDecodeError, KeyError, AttributeError):
+            pass
+    journal = out_dir / _JOURNAL
+    if journal.exists():
+        for line in journal.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short when the run was killed
+            if record.get("status") in ("drafted", "skipped"):
+                prior[record["input_sha256"] + record["library_sha256"]] = record
+    return prior
+
+
+def _clean_partials(out_dir: Path) -> None:
+    """Remove temporary files a killed run left behind (finished files are never partial)."""
+    for stale in out_dir.glob(".*.part"):
+        stale.unlink(missing_ok=True)
+
+
+def _prepare(
+    options: BatchOptions,
+    sheet: Sheet,
+    defaults: dict[str, Any],
+    library_sha: str,
+    prior: dict[str, dict[str, str]],
+) -> Iterator[tuple[Any, ...] | RowResult]:
+    columns = {c.path: c.describe() for c in sheet.columns}
+    for row in sheet.rows:
+        yield _prepare_row(row, options, sheet, defaults, library_sha, prior, columns)
+
+
+def _prepare_row(
+    row: Row,
+    options: BatchOptions,
+    sheet: Sheet,
+    defaults: dict[str, Any],
+    library_sha: str,
+    prior: dict[str, dict[str, str]],
+    columns: dict[str, str],
+) -> tuple[Any, ...] | RowResult:
+    extra = row.cells.pop("__extra__", None)
+    if extra:
+        return RowResult(
+            row.number,
+            "failed",
+            library_sha256=library_sha,
+            errors=[f"row {row.number}: has {extra} more cell(s) than there are column names"],
+        )
+    try:
+        data = merge(defaults, row_data(row.cells))
+    except RowError as exc:
+        return RowResult(
+            row.number, "failed", library_sha256=library_sha, errors=[f"row {row.number}, {exc}"]
+        )
+    input_sha = _input_fingerprint({"document": options.document, "case": data})
+    return (
+        row.number,
+        data,
+        input_sha,
+        prior.get(input_sha + library_sha),
+        sheet.path.name,
+        columns,
+    )
+
+
+class _Progress:
+    """A progress bar on a terminal; quiet line-based progress otherwise."""
+
+    def __init__(self, total: int | None, echo: Callable[[str], None], tty: bool) -> None:
+        self.total, self.echo, self.done, self.failed = total, echo, 0, 0
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.bar: Any = None
+        if tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, result: RowResult) -> None:
+        self.done += 1
+        self.failed += result.status == "failed"
+        rate = self.done / max(time.monotonic() - self.start, 1e-9)
+        if self.bar is not None:
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+            self.bar.update(1)
+            return
+        now = time.monotonic()
+        if now - self.last >= 2.0 or self.done == self.total:
+            self.last = now
+            of = f"/{self.total}" if self.total is not None else ""
+            self.echo(f"progress: {self.done}{of} rows, {self.failed} failed, {rate:.1f} rows/s")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_batch(
+    options: BatchOptions, *, echo: Callable[[str], None] = print, tty: bool = False
+) -> BatchReport:
+    """Draft one document per row of a spreadsheet.
+
+    Raises:
+        UserError: the sheet, defaults, library or template cannot be used at all (each bad row,
+            by contrast, is reported in the result and does not stop the others).
+    """
+    kind = get_document(options.document)
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        raise UserError(f"{options.out_dir}: --out must be a directory, but a file is there")
+    sheet = open_sheet(options.sheet)
+    header_warnings = [
+        f"{c.describe()}: not a field of the case model; rows that fill it will fail"
+        for c in unknown_columns(sheet.columns)
+    ]
+    defaults: dict[str, Any] = {}
+    if options.defaults is not None:
+        data, _ = read_case_data(options.defaults)
+        if not isinstance(data, dict):
+            raise UserError(
+                f"{options.defaults}: the defaults file must be a mapping of case fields"
+            )
+        defaults = data
+    load_library(options.library)  # fail fast, once, on a broken library
+    template = options.template or builtin_dir("templates") / kind.template
+    from .compiled import compile_template
+
+    compile_template(template)  # and on a broken template
+    library_sha = library_fingerprint(options.document, options.library, options.template)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_partials(options.out_dir)
+    prior = _load_prior(options.out_dir)
+    job = _Job(
+        options.document,
+        str(options.out_dir),
+        str(options.library) if options.library else None,
+        str(options.template) if options.template else None,
+        options.force,
+        library_sha,
+        options.today,
+        {r["output"]: r["sha256"] for r in prior.values() if r.get("output")},
+    )
+    workers = options.workers or os.cpu_count() or 1
+    results: dict[int, RowResult] = {}
+    progress = _Progress(sheet.total, echo, tty)
+    journal_path = options.out_dir / _JOURNAL
+    interrupted = False
+    with journal_path.open("a", encoding="utf-8") as journal:
+
+        def record(result: RowResult) -> None:
+            results[result.row] = result
+            journal.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+            journal.flush()
+            progress.update(result)
+
+        tasks = _prepare(options, sheet, defaults, library_sha, prior)
+        try:
+            if workers == 1:
+                _setup(job)
+                for task in tasks:
+                    record(task if isinstance(task, RowResult) else _draft_row(*task))
+            else:
+                interrupted = _run_pool(tasks, job, workers, record)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.close()
+            sheet.close()
+    ordered = [results[k] for k in sorted(results)]
+    _mark_duplicates(ordered)
+    pdf_failures: list[str] = []
+    if options.pdf and not interrupted:
+        ordered, pdf_failures = _convert_pdfs(
+            ordered, options.out_dir, workers, options.force, echo
+        )
+    manifest = _write_manifest(options.out_dir, ordered, library_sha, options)
+    if not interrupted:
+        journal_path.unlink(missing_ok=True)
+    return BatchReport(ordered, manifest, library_sha, header_warnings, interrupted, pdf_failures)
+
+
+def _run_pool(
+    tasks: Iterator[tuple[Any, ...] | RowResult],
+    job: _Job,
+    workers: int,
+    record: Callable[[RowResult], None],
+) -> bool:
+    """Keep at most a few rows per worker in flight, so memory stays flat however long the sheet."""
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["drafter.batch"])
+    window = workers * 4
+    pending: dict[Future[RowResult], int] = {}
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(job,)
+    ) as pool:
+        try:
+            for task in tasks:
+                if isinstance(task, RowResult):
+                    record(task)
+                    continue
+                future = pool.submit(_draft_row, *task)
+                pending[future] = task[0]
+                if len(pending) >= window:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        record(_result(f, pending.pop(f)))
+            for f in list(pending):
+                record(_result(f, pending.pop(f)))
+        except KeyboardInterrupt:
+            for f in pending:
+                f.cancel()
+            for f in [f for f in pending if not f.cancelled()]:
+                record(_result(f, pending.pop(f)))
+            return True
+    return False
+
+
+def _result(future: Future[RowResult], row: int) -> RowResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return RowResult(
+            row, "failed", errors=[f"row {row}: the worker drafting it died; run the batch again"]
+        )
+
+
+def _mark_duplicates(results: list[RowResult]) -> None:
+    first: dict[str, int] = {}
+    for i, r in enumerate(results):
+        if r.status == "failed" or not r.output:
+            continue
+        if r.output in first:
+            results[i] = RowResult(
+                r.row,
+                "failed",
+                r.output,
+                r.sha256,
+                r.input_sha256,
+                r.library_sha256,
+                errors=[
+                    f"row {r.row}: writes the same file as row {first[r.output]} ({r.output}); is the client listed twice?"
+                ],
+            )
+        else:
+            first[r.output] = r.row
+
+
+def _write_manifest(
+    out_dir: Path, results: list[RowResult], library_sha: str, options: BatchOptions
+) -> Path:
+    rows = [asdict(r) for r in results]
+    summary = {
+        "sheet": str(options.sheet),
+        "document": options.document,
+        "library_sha256": library_sha,
+        "counts": {
+            s: sum(1 for r in results if r.status == s) for s in ("drafted", "skipped", "failed")
+        },
+        "rows": rows,
+    }
+    write_atomic(
+        out_dir / "manifest.json",
+        json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8"),
+        force=True,
+    )
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {
+                **{k: r[k] for k in MANIFEST_FIELDS if k != "errors"},
+                "errors": " | ".join(r["errors"]),
+            }
+        )
+    target = out_dir / "manifest.csv"
+    write_atomic(target, buffer.getvalue().encode("utf-8"), force=True)
+    return target
+
+
+# --------------------------------------------------------------------------- PDF conversion
+
+
+def _convert_pdfs(
+    results: list[RowResult], out_dir: Path, workers: int, force: bool, echo: Callable[[str], None]
+) -> tuple[list[RowResult], list[str]]:
+    """Convert the batch's documents with as few LibreOffice processes as there are workers."""
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    todo = []
+    for r in results:
+        if r.status == "failed":
+            continue
+        docx = out_dir / r.output
+        pdf = docx.with_suffix(".pdf")
+        if force or not pdf.exists() or pdf.stat().st_mtime < docx.stat().st_mtime:
+            todo.append(docx)
+    failures: list[str] = []
+    if todo and found is None:
+        return results, [
+            f"{len(todo)} document(s) not converted: LibreOffice (soffice) is not installed"
+        ]
+    exe = str(found)
+    groups = [todo[i::workers] for i in range(min(workers, len(todo)))]
+    if groups:
+        echo(
+            f"converting {len(todo)} document(s) to PDF with {len(groups)} LibreOffice process(es)"
+        )
+    with tempfile.TemporaryDirectory(prefix="drafter-lo-") as profiles:
+        procs = []
+        for i, group in enumerate(groups):
+            args = [
+                exe,
+                f"-env:UserInstallation=file://{profiles}/{i}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *map(str, group),
+            ]
+            procs.append(
+                subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            )
+        for proc in procs:
+            proc.wait()
+    updated = []
+    for r in results:
+        if r.status != "failed" and r.output:
+            pdf = (out_dir / r.output).with_suffix(".pdf")
+            if pdf.exists() and pdf.stat().st_mtime >= (out_dir / r.output).stat().st_mtime:
+                r = RowResult(**{**asdict(r), "pdf": pdf.name})
+            else:
+                failures.append(f"row {r.row}: {r.output} was not converted to PDF")
+        updated.append(r)
+    return updated, failures
+
+
+# --------------------------------------------------------------------------- sheet templates
+
+
+def batch_template(document: str, path: Path, *, force: bool = False) -> Path:
+    """Write the header row a document needs, with one fictional example row, as CSV or XLSX.
+
+    The columns come from a built-in sample that fits the document, so they are the fields the
+    document's clauses read; counsel, OPLA office and filing date may instead come from
+    ``--defaults``.
+    """
+    from .casefile import load_case
+
+    kind = get_document(document)
+    samples = sorted(builtin_dir("samples").glob("*.yaml"))
+    chosen = None
+    for sample in samples:
+        case = load_case(sample)
+        if not kind.check(case):
+            chosen = sample
+            break
+    if chosen is None:
+        raise UserError(f"no built-in sample fits {document}; cannot build its columns")
+    data, _ = read_case_data(chosen)
+    flat = flatten(data)
+    header = list(flat)
+    data_bytes = write_sheet(path, header, [[flat[h] for h in header]])
+    return write_atomic(path, data_bytes, force=force)

@@ -1,0 +1,316 @@
+"""Spreadsheets of clients: CSV or XLSX rows with dotted case-field columns, streamed row by row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+
+from .casefile import fields_at
+from .errors import UserError
+
+__all__ = ["Column", "Row", "flatten", "open_sheet", "row_data", "unknown_columns", "write_sheet"]
+
+SHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sheet column: its header (a dotted case-field path) and, for XLSX, its letter."""
+
+    path: str
+    letter: str | None = None
+
+    def describe(self) -> str:
+        """``column C (respondent.a_number)`` or ``column respondent.a_number``."""
+        return f"column {self.letter} ({self.path})" if self.letter else f"column {self.path}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its number as the spreadsheet shows it, and its non-empty cells."""
+
+    number: int
+    cells: dict[str, Any]
+
+
+class Sheet:
+    """An open spreadsheet: its columns and a stream of rows (memory stays flat)."""
+
+    def __init__(self, path: Path, columns: list[Column], rows: Iterator[Row], total: int | None):
+        self.path = path
+        self.columns = columns
+        self.rows = rows
+        self.total = total
+
+    def close(self) -> None:
+        """Release the file (rows not yet read are dropped)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+    def column(self, path: str) -> Column | None:
+        """The column with this header, if any."""
+        return next((c for c in self.columns if c.path == path), None)
+
+
+def open_sheet(path: Path) -> Sheet:
+    """Open a CSV or XLSX sheet of clients.
+
+    Raises:
+        UserError: the file is missing, of another kind, unreadable, or its header is unusable
+            (empty or repeated column names).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: no such spreadsheet")
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, expected a .csv or .xlsx file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _open_csv(path)
+    if suffix == ".xlsx":
+        return _open_xlsx(path)
+    raise UserError(
+        f"{path}: expected a .csv or .xlsx spreadsheet, got {suffix or 'no extension'!r}"
+    )
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    if not names or not any(names):
+        raise UserError(f"{path}: row 1 must hold the column names (dotted case-field paths)")
+    for i, name in enumerate(names, start=1):
+        if not name:
+            raise UserError(f"{path}: row 1, column {i} has no name")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in seen:
+            raise UserError(
+                f"{path}: row 1: column {name!r} appears twice (columns {seen[name]} and {i})"
+            )
+        seen[name] = i
+
+
+def _open_csv(path: Path) -> Sheet:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            total = sum(1 for _ in csv.reader(fh)) - 1
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the sheet as CSV UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise UserError(f"{path}: not a readable CSV file: {exc}") from None
+    reader = csv.reader(fh)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        _check_header(path, header)
+    except BaseException:
+        fh.close()
+        raise
+    columns = [Column(h) for h in header]
+
+    def rows() -> Iterator[Row]:
+        with fh:
+            line = reader.line_num
+            for values in reader:
+                number = line + 1
+                line = reader.line_num
+                cells: dict[str, Any] = {
+                    c.path: v for c, v in zip(columns, values, strict=False) if _present(v)
+                }
+                if len(values) > len(columns) and any(_present(v) for v in values[len(columns) :]):
+                    cells["__extra__"] = len(values) - len(columns)
+                if cells:
+                    yield Row(number, cells)
+
+    return Sheet(path, columns, rows(), max(total, 0))
+
+
+def _open_xlsx(path: Path) -> Sheet:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UserError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    header_row = next(values, ())
+    header = [str(h).strip() if h is not None else "" for h in header_row]
+    while header and not header[-1]:
+        header.pop()
+    try:
+        _check_header(path, header)
+    except BaseException:
+        book.close()
+        raise
+    columns = [Column(h, get_column_letter(i)) for i, h in enumerate(header, start=1)]
+    total = (sheet.max_row - 1) if sheet.max_row else None
+
+    def rows() -> Iterator[Row]:
+        try:
+            for number, row in enumerate(values, start=2):
+                cells = {c.path: v for c, v in zip(columns, row, strict=False) if _present(v)}
+                if cells:
+                    yield Row(number, cells)
+        finally:
+            book.close()
+
+    return Sheet(path, columns, rows(), total)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _scalar(value: Any) -> Any:
+    """A cell as case data: dates as ISO text, whole numbers without '.0', text trimmed."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        lowered = text.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        return text
+    return value
+
+
+class RowError(Exception):
+    """A row that cannot become case data (a column path that contradicts another)."""
+
+
+def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted columns into nested case data; numeric path parts make lists.
+
+    ``{'respondent.given_name': 'Ana', 'relationships.children.0.name': 'Leo'}`` becomes
+    ``{'respondent': {'given_name': 'Ana'}, 'relationships': {'children': [{'name': 'Leo'}]}}``.
+
+    Raises:
+        RowError: two columns disagree about a path (one makes it a value, the other an object),
+            or a list index skips a number.
+    """
+    root: dict[str, Any] = {}
+    for path, value in cells.items():
+        parts = path.split(".")
+        node: dict[str, Any] = root
+        for i, part in enumerate(parts[:-1]):
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise RowError(
+                    f"column {path}: {'.'.join(parts[: i + 1])} is both a value and a group"
+                )
+            node = child
+        if parts[-1] in node and isinstance(node[parts[-1]], dict):
+            raise RowError(f"column {path}: is both a value and a group")
+        node[parts[-1]] = _scalar(value)
+    data: dict[str, Any] = _lists(root, "")
+    return data
+
+
+def _lists(node: Any, where: str) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if node and all(k.isdigit() for k in node):
+        indexes = sorted(int(k) for k in node)
+        if indexes != list(range(len(indexes))):
+            missing = next(i for i in range(len(indexes) + 1) if i not in indexes)
+            raise RowError(f"columns {where}.N: index {missing} is missing (lists count from 0)")
+        return [_lists(node[str(i)], f"{where}.{i}") for i in indexes]
+    return {k: _lists(v, f"{where}.{k}".lstrip(".")) for k, v in node.items()}
+
+
+def merge(base: Any, over: Any) -> Any:
+    """Row values over the shared defaults: mappings merge key by key; a row's list replaces."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = merge(base.get(key), value) if key in base else value
+        return out
+    return over
+
+
+def unknown_columns(columns: list[Column]) -> list[Column]:
+    """Columns whose path the case model does not have (checked segment by segment)."""
+    bad = []
+    for column in columns:
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in column.path.split(".")]
+        if not _path_exists(parts):
+            bad.append(column)
+    return bad
+
+
+def _path_exists(parts: list[str | int]) -> bool:
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            continue
+        allowed = fields_at(tuple(parts[:i]))
+        if part not in allowed:
+            return False
+    return True
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Case data as dotted columns (the inverse of :func:`row_data`)."""
+    out: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            out.update(flatten(value, f"{prefix}{i}."))
+    else:
+        out[prefix[:-1]] = data
+    return out
+
+
+def write_sheet(path: Path, header: list[str], rows: list[list[Any]]) -> bytes:
+    """A CSV or XLSX file's bytes with a header row and data rows (dates as real dates in XLSX)."""
+    if path.suffix.lower() == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return buffer.getvalue().encode("utf-8")
+    if path.suffix.lower() == ".xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "clients"
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        for i, name in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(12, min(45, len(name) + 2))
+        buffer_b = io.BytesIO()
+        book.save(buffer_b)
+        return buffer_b.getvalue()
+    raise UserError(f"{path}: expected a .csv or .xlsx file name")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,198 @@
+"""The compiled renderer against plain docxtpl, on a template exercising every docxtpl feature."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+from docxtpl import DocxTemplate, Listing, RichText
+from lxml import etree
+
+from drafter.compiled import DocProperties, compile_template
+from drafter.errors import TemplateError
+from drafter.sandbox import environment
+
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def feature_template(path):
+    d = docx.Document()
+    d.add_paragraph("Dear {{ name }},")
+    d.add_paragraph("{%p if show %}")
+    d.add_paragraph("Shown: {{ detail }}")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p for item in items %}")
+    d.add_paragraph("Item {{ loop.index }}: {{ item.label }}")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("Rich: {{r rich }} and run-level {%r if show %}yes{%r endif %}.")
+    d.add_paragraph("Listing: {{ listing }}")
+    d.add_paragraph("{{p para }}")
+    rows = d.add_table(rows=3, cols=2)
+    rows.style = d.styles["Table Grid"]
+    rows.cell(0, 0).text = "{%tr for item in items %}"
+    rows.cell(1, 0).text = "{{ item.label }}"
+    rows.cell(1, 1).text = "{{ item.value }}"
+    rows.cell(2, 0).text = "{%tr endfor %}"
+    cols = d.add_table(rows=1, cols=3)
+    cols.cell(0, 0).text = "{%tc for c in columns %}"
+    cols.cell(0, 1).text = "{{ c|upper }}"
+    cols.cell(0, 2).text = "{%tc endfor %}"
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "Header for {{ name }}"
+    section.footer.paragraphs[0].text = "Footer {{ footer }}"
+    p = d.add_paragraph("With a note")
+    run = p.add_run()
+    ref = etree.SubElement(run._r, f"{{{W}}}footnoteReference")
+    ref.set(f"{{{W}}}id", "1")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    path.write_bytes(add_footnotes(buffer.getvalue()))
+    return path
+
+
+def add_footnotes(data: bytes) -> bytes:
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">Note: {{ note }}</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    )
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"</Types>",
+                    f'<Override PartName="/word/footnotes.xml" ContentType="{FOOTNOTES_CT}"/></Types>'.encode(),
+                )
+            if info.filename == "word/_rels/document.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdFoot" Type="{FOOTNOTES_REL}" Target="footnotes.xml"/></Relationships>'.encode(),
+                )
+            dst.writestr(info, body)
+        dst.writestr("word/footnotes.xml", footnotes)
+    return out.getvalue()
+
+
+def context():
+    from docxtpl import RichTextParagraph
+
+    rich = RichText()
+    rich.add("bold & <b>", bold=True)
+    rich.add(" italic", italic=True)
+    para = RichTextParagraph()
+    para.add("A whole paragraph of rich text")
+    return {
+        "name": "O'Brien & Sons <LLC> / Nguyễn Thị Ánh",
+        "show": True,
+        "detail": "5 < 6",
+        "items": [
+            {"label": "first", "value": 1},
+            {"label": "second", "value": 2},
+            {"label": "third", "value": 3},
+        ],
+        "rich": rich,
+        "listing": Listing("line one\nline two\tafter a tab"),
+        "para": para,
+        "columns": ["a", "b", "c"],
+        "footer": "José",
+        "note": "see Windsor",
+    }
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    """Canonical XML of every part docxtpl renders (body, headers, footers, footnotes)."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", name):
+                root = etree.fromstring(z.read(name))
+                if name == "word/document.xml":
+                    root = root.find(f"{{{W}}}body")
+                out[name] = etree.tostring(root, method="c14n")
+    return out
+
+
+def docxtpl_render(path, ctx) -> bytes:
+    tpl = DocxTemplate(str(path))
+    tpl.render(ctx, jinja_env=environment(), autoescape=True)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
+def test_same_xml_as_docxtpl_for_every_feature(tmp_path):
+    path = feature_template(tmp_path / "features.docx")
+    ours = compile_template(path).render(context())
+    theirs = docxtpl_render(path, context())
+    mine, reference = parts(ours), parts(theirs)
+    assert set(mine) == set(reference) and {"word/document.xml", "word/footnotes.xml"} <= set(mine)
+    assert any(n.startswith("word/header") for n in mine) and any(
+        n.startswith("word/footer") for n in mine
+    )
+    for name in reference:
+        assert mine[name] == reference[name], name
+    text = b"".join(mine.values()).decode()
+    for expected in (
+        "O'Brien &amp; Sons &lt;LLC&gt;",
+        "Item 3: third",
+        "second",
+        "see Windsor",
+        "José",
+        ">C<",
+        "bold &amp; &lt;b&gt;",
+    ):
+        assert expected in text, expected
+
+
+def test_renders_many_times_from_one_compile(tmp_path):
+    path = feature_template(tmp_path / "features.docx")
+    compiled = compile_template(path)
+    assert compile_template(path) is compiled  # cached per file version
+    first = compiled.render({**context(), "name": "First"})
+    second = compiled.render({**context(), "name": "Second"})
+    assert (
+        b"First" in parts(first)["word/document.xml"]
+        and b"Second" in parts(second)["word/document.xml"]
+    )
+    assert compiled.render({**context(), "name": "First"}) == first
+
+
+def test_output_opens_in_python_docx(tmp_path):
+    path = feature_template(tmp_path / "features.docx")
+    data = compile_template(path).render(
+        context(), properties=DocProperties("T", "S", "A", __import__("datetime").date(2026, 1, 1))
+    )
+    document = docx.Document(io.BytesIO(data))
+    assert document.core_properties.title == "T"
+    assert any("Dear O'Brien" in p.text for p in document.paragraphs)
+
+
+def test_edited_template_is_recompiled(tmp_path):
+    import os
+
+    path = feature_template(tmp_path / "t.docx")
+    first = compile_template(path)
+    d = docx.Document(str(path))
+    d.add_paragraph("Added {{ name }}")
+    d.save(str(path))
+    os.utime(path, ns=(1, 10**18))
+    assert compile_template(path) is not first
+
+
+def test_syntax_error_found_at_compile_time(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("fine")
+    d.add_paragraph("{% for %}")
+    d.save(str(tmp_path / "bad.docx"))
+    with pytest.raises(TemplateError, match=r"bad\.docx \(body, paragraph 2"):
+        compile_template(tmp_path / "bad.docx")
