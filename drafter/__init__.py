@@ -21,6 +21,7 @@ from .api import (
     suggest,
     write_starter,
 )
+from .compiled import CompiledTemplate, compile_template
 from .documents import DOCUMENTS
 from .errors import (
     CaseFileError,
@@ -36,6 +37,7 @@ from .model import Case
 
 __all__ = [
     "DOCUMENTS",
+    "CompiledTemplate",
     "Case",
     "CaseFileError",
     "CaseValidationError",
@@ -47,6 +49,7 @@ __all__ = [
     "TemplateError",
     "UserError",
     "case_schema",
+    "compile_template",
     "draft",
     "draft_to_file",
     "explain",

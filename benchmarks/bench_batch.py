@@ -1,0 +1,208 @@
+"""Benchmark: batch drafting against the naive per-document docxtpl path (prints its figures).
+
+Not a test: run it by hand on the machine you care about, then record the figures in the README.
+
+    .venv/bin/python benchmarks/bench_batch.py [--rows 1000] [--naive-rows 200]
+        [--memory-rows 10000] [--pdf-rows 60] [--document pd-request]
+
+It generates fictional rows from the samples (obviously fictional names and A-numbers), then:
+1. the naive path: for each row, validate, select and render clauses without compile caching, then
+   ``DocxTemplate(template).render(context)`` and ``save``, as a plain docxtpl user would;
+2. ``drafter batch`` with one worker, and with every core;
+3. peak memory of a whole batch of --memory-rows rows (parent and workers, summed, sampled);
+4. with --pdf, documents per second end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docxtpl import DocxTemplate  # noqa: E402
+
+from drafter.batch import BatchOptions, run_batch  # noqa: E402
+from drafter.casefile import parse_case, read_case_data  # noqa: E402
+from drafter.documents import get_document  # noqa: E402
+from drafter.drafting import _view, builtin_dir, compose, load_library  # noqa: E402
+from drafter.sandbox import clear_compiled, environment  # noqa: E402
+from drafter.sheet import flatten, row_data  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def fictional_rows(count: int, document: str) -> tuple[list[str], list[dict[str, str]]]:
+    kind = get_document(document)
+    bases = []
+    for path in sorted((ROOT / "samples").glob("*.yaml")):
+        data, _ = read_case_data(path)
+        if not kind.check(parse_case(data, today=TODAY)):
+            bases.append(flatten(data))
+    header = list(dict.fromkeys(k for b in bases for k in b))
+    rows = []
+    for i in range(count):
+        row = dict(bases[i % len(bases)])
+        row["respondent.given_name"] = f"Client{i:05d}"
+        row["respondent.a_number"] = f"A{900000000 + i:09d}"
+        for key in [k for k in row if k.endswith("receipt_number")]:
+            row[key] = f"SAM{i:010d}"
+        for key in [k for k in row if k.endswith(".a_number") and k.startswith("family_members")]:
+            row[key] = f"A{800000000 + i:09d}"
+        rows.append(row)
+    return header, rows
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if row.get(h) is None else row[h] for h in header])
+
+
+def naive(rows: list[dict[str, str]], document: str, out: Path) -> float:
+    """Per row: validate, select clauses (compiling them afresh), then plain docxtpl."""
+    kind = get_document(document)
+    library = load_library()
+    template = builtin_dir("templates") / kind.template
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for i, row in enumerate(rows):
+        clear_compiled()
+        case = parse_case(row_data(row), today=TODAY)
+        comp = compose(case, kind, library)
+        tpl = DocxTemplate(str(template))
+        tpl.render(
+            {"case": comp.visible, "draft": _view(case, kind, comp)},
+            jinja_env=environment(),
+            autoescape=True,
+        )
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        (out / f"{i}.docx").write_bytes(buffer.getvalue())
+    return len(rows) / (time.perf_counter() - start)
+
+
+def batch(sheet: Path, document: str, out: Path, workers: int, pdf: bool = False) -> float:
+    start = time.perf_counter()
+    report = run_batch(
+        BatchOptions(
+            sheet=sheet, document=document, out_dir=out, workers=workers, pdf=pdf, today=TODAY
+        ),
+        echo=lambda _line: None,
+    )
+    elapsed = time.perf_counter() - start
+    assert report.ok, [r.errors for r in report.results if r.errors][:3] or report.pdf_failures[:3]
+    return len(report.results) / elapsed
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack += [int(c) for c in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def peak_memory_mb(sheet: Path, document: str, out: Path, workers: int) -> tuple[float, float]:
+    """Run a batch in a child process; sample the whole process tree's memory. Returns (MB, s)."""
+    code = (
+        "import sys, datetime as dt; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "from drafter.batch import BatchOptions, run_batch;"
+        "r = run_batch(BatchOptions(sheet=Path(sys.argv[2]), document=sys.argv[3], out_dir=Path(sys.argv[4]),"
+        " workers=int(sys.argv[5]), today=dt.date(2026, 11, 23)), echo=lambda _l: None);"
+        "sys.exit(0 if r.ok else 1)"
+    )
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(ROOT), str(sheet), document, str(out), str(workers)]
+    )
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code_ = proc.wait()
+    stop.set()
+    sampler.join()
+    assert code_ == 0, "the memory batch failed"
+    return peak / 1024, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--document", default="pd-request")
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--naive-rows", type=int, default=200)
+    parser.add_argument("--memory-rows", type=int, default=10000)
+    parser.add_argument("--pdf-rows", type=int, default=60, help="0 skips the PDF figure")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="drafter-bench-") as tmp:
+        work = Path(tmp)
+        header, rows = fictional_rows(
+            max(args.rows, args.naive_rows, args.memory_rows), args.document
+        )
+        sheet = work / "rows.csv"
+        write_csv(sheet, header, rows[: args.rows])
+        print(
+            f"machine: {cores} core(s), Python {sys.version.split()[0]}; document: {args.document}"
+        )
+        naive_rate = naive(rows[: args.naive_rows], args.document, work / "naive")
+        print(f"naive docxtpl path   : {naive_rate:8.1f} docs/s  ({args.naive_rows} rows)")
+        one = batch(sheet, args.document, work / "one", workers=1)
+        print(
+            f"drafter batch, 1 wkr : {one:8.1f} docs/s  ({args.rows} rows)  {one / naive_rate:5.1f}x naive"
+        )
+        many = batch(sheet, args.document, work / "many", workers=cores)
+        print(
+            f"drafter batch, {cores} wkr : {many:8.1f} docs/s  ({args.rows} rows)  {many / naive_rate:5.1f}x naive"
+        )
+        big = work / "big.csv"
+        write_csv(big, header, rows[: args.memory_rows])
+        peak, seconds = peak_memory_mb(big, args.document, work / "big", workers=cores)
+        print(
+            f"peak memory          : {peak:8.1f} MB for {args.memory_rows} rows, {cores} workers, all processes summed ({args.memory_rows / seconds:.1f} docs/s incl. start-up)"
+        )
+        if args.pdf_rows:
+            if shutil.which("soffice") is None:
+                print("pdf                  : skipped (LibreOffice not installed)")
+            else:
+                pdf_sheet = work / "pdf.csv"
+                write_csv(pdf_sheet, header, rows[: args.pdf_rows])
+                rate = batch(pdf_sheet, args.document, work / "pdf", workers=cores, pdf=True)
+                print(f"with --pdf, end to end: {rate:7.1f} docs/s  ({args.pdf_rows} rows)")
+
+
+if __name__ == "__main__":
+    main()
