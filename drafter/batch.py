@@ -111,6 +111,8 @@ class BatchReport:
     header_warnings: list[str]
     interrupted: bool = False
     pdf_failures: list[str] = field(default_factory=list)
+    stop_reason: str = ""
+    """Why the run stopped before the last row (``interrupted``, ``a worker process died``)."""
 
     def count(self, status: str) -> int:
         """How many rows ended with this status."""
@@ -218,8 +220,13 @@ def _draft_row(
             template=Path(job.template) if job.template else None,
         )
         target = out_dir / result.filename
+        sha = hashlib.sha256(result.docx).hexdigest()
+        existing = _sha256_file(target) if target.exists() else None
+        if existing == sha and not job.force:
+            # Already there, byte for byte: e.g. written just before a worker was killed.
+            return RowResult(number, "skipped", result.filename, sha, input_sha, job.library_sha256)
         # Replace a file only if asked, or if this batch wrote it and nobody has edited it since.
-        ours = target.exists() and job.owned.get(result.filename) == _sha256_file(target)
+        ours = existing is not None and job.owned.get(result.filename) == existing
         write_atomic(target, result.docx, force=job.force or ours)
     except CaseValidationError as exc:
         errors = [f"{_where(number, p.location, columns)}: {p.message}" for p in exc.problems]
@@ -238,7 +245,6 @@ def _draft_row(
             library_sha256=job.library_sha256,
             errors=[f"row {number}: {str(exc).splitlines()[0]}"],
         )
-    sha = hashlib.sha256(result.docx).hexdigest()
     return RowResult(number, "drafted", result.filename, sha, input_sha, job.library_sha256)
 
 
@@ -412,7 +418,7 @@ def run_batch(
     results: dict[int, RowResult] = {}
     progress = _Progress(sheet.total, echo, tty)
     journal_path = options.out_dir / _JOURNAL
-    interrupted = False
+    stop_reason: str | None = None
     with journal_path.open("a", encoding="utf-8") as journal:
 
         def record(result: RowResult) -> None:
@@ -428,23 +434,33 @@ def run_batch(
                 for task in tasks:
                     record(task if isinstance(task, RowResult) else _draft_row(*task))
             else:
-                interrupted = _run_pool(tasks, job, workers, record)
+                stop_reason = _run_pool(tasks, job, workers, record)
         except KeyboardInterrupt:
-            interrupted = True
+            stop_reason = "interrupted"
         finally:
             progress.close()
             sheet.close()
+            # Every worker has stopped: a temporary file left now belongs to one that was killed.
+            _clean_partials(options.out_dir)
     ordered = [results[k] for k in sorted(results)]
     _mark_duplicates(ordered)
     pdf_failures: list[str] = []
-    if options.pdf and not interrupted:
+    if options.pdf and not stop_reason:
         ordered, pdf_failures = _convert_pdfs(
             ordered, options.out_dir, workers, options.force, echo
         )
     manifest = _write_manifest(options.out_dir, ordered, library_sha, options)
-    if not interrupted:
+    if not stop_reason:
         journal_path.unlink(missing_ok=True)
-    return BatchReport(ordered, manifest, library_sha, header_warnings, interrupted, pdf_failures)
+    return BatchReport(
+        ordered,
+        manifest,
+        library_sha,
+        header_warnings,
+        bool(stop_reason),
+        pdf_failures,
+        stop_reason or "",
+    )
 
 
 def _run_pool(
@@ -452,8 +468,12 @@ def _run_pool(
     job: _Job,
     workers: int,
     record: Callable[[RowResult], None],
-) -> bool:
-    """Keep at most a few rows per worker in flight, so memory stays flat however long the sheet."""
+) -> str | None:
+    """Keep at most a few rows per worker in flight, so memory stays flat however long the sheet.
+
+    Returns:
+        None when every row was handed out and answered; otherwise why the run stopped early.
+    """
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["drafter.batch"])
@@ -467,7 +487,12 @@ def _run_pool(
                 if isinstance(task, RowResult):
                     record(task)
                     continue
-                future = pool.submit(_draft_row, *task)
+                try:
+                    future = pool.submit(_draft_row, *task)
+                except BrokenProcessPool:
+                    for f in list(pending):
+                        record(_result(f, pending.pop(f)))
+                    return "a worker process died"
                 pending[future] = task[0]
                 if len(pending) >= window:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -480,8 +505,8 @@ def _run_pool(
                 f.cancel()
             for f in [f for f in pending if not f.cancelled()]:
                 record(_result(f, pending.pop(f)))
-            return True
-    return False
+            return "interrupted"
+    return None
 
 
 def _result(future: Future[RowResult], row: int) -> RowResult:

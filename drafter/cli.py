@@ -427,8 +427,10 @@ def batch_run(
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("drafted", "skipped", "failed"))
     click.echo(f"{len(report.results)} rows: {counts}. Manifest: {report.manifest}")
     if report.interrupted:
-        click.echo("Interrupted: run the same command again to resume.", err=True)
-        raise click.exceptions.Exit(130)
+        click.echo(
+            f"Stopped early ({report.stop_reason}): run the same command again to resume.", err=True
+        )
+        raise click.exceptions.Exit(130 if report.stop_reason == "interrupted" else 1)
     if not report.ok:
         raise click.exceptions.Exit(1)
 

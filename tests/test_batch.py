@@ -7,6 +7,12 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -163,7 +169,7 @@ def test_changed_row_is_redrafted_and_tampered_file_is_not_overwritten(tmp_path)
     header, rows = sample_rows()
     sheet = write_csv(tmp_path / "c.csv", header, rows)
     first, _ = run(tmp_path, sheet)
-    rows[0]["respondent.language"] = "French"
+    rows[0]["positive_factors.employment.description"] = "She has managed the salon since 2020."
     write_csv(sheet, header, rows)
     report, _ = run(tmp_path, sheet)
     assert report.results[0].status == "drafted" and report.count("skipped") == len(SAMPLES) - 1
@@ -309,3 +315,79 @@ def test_pdf_conversion(tmp_path):
     assert report.ok, report.pdf_failures
     assert all(r.pdf and (tmp_path / "out" / r.pdf).exists() for r in report.results)
     assert any("LibreOffice process" in line for line in lines)
+
+
+def _descendants(pid):
+    found, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    kids = [int(c) for c in fh.read().split()]
+                found += kids
+                stack += kids
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/task"), reason="needs Linux /proc to find the workers"
+)
+def test_killed_worker_leaves_no_partial_file_and_the_rerun_completes(tmp_path):
+    header, rows = sample_rows()
+    many = []
+    for i in range(1500):
+        row = dict(rows[i % 5])
+        row["respondent.a_number"] = f"A{700000000 + i:09d}"
+        row["respondent.given_name"] = f"Client{i}"
+        many.append(row)
+    sheet = write_csv(tmp_path / "c.csv", header, many)
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "drafter",
+        "batch",
+        str(sheet),
+        "-d",
+        "pd-request",
+        "-o",
+        str(out),
+        "--workers",
+        "2",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        done = len(list(out.glob("*.docx"))) if out.exists() else 0
+        workers = [w for p in _descendants(proc.pid) if _is_forkserver(p) for w in _descendants(p)]
+        if done >= 50 and workers:
+            victim = workers[0]
+            os.kill(victim, signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert victim is not None, "never saw a worker to stop"
+    assert proc.returncode == 1, stderr[-2000:]
+    assert "a worker process died" in stderr
+    assert "Traceback" not in stderr
+    assert not list(out.glob(".*.part"))
+    for docx_file in out.glob("*.docx"):
+        zipfile.ZipFile(docx_file).testzip()  # every file there is whole
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert data["counts"]["failed"] == 0
+    assert data["counts"]["drafted"] + data["counts"]["skipped"] == 1500
+    assert data["counts"]["skipped"] >= 50
+
+
+def _is_forkserver(pid):
+    """The forkserver process, whose children are the pool's workers."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"forkserver" in fh.read()
+    except FileNotFoundError:
+        return False
