@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .casefile import parse_case, read_case_data
-from .clauses import clause_files
+from .clauses import ClauseLibrary, clause_files
 from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
@@ -184,9 +184,9 @@ def _worker_init(job: _Job) -> None:
     _setup(job)
 
 
-def _setup(job: _Job) -> None:
+def _setup(job: _Job, library: ClauseLibrary | None = None) -> None:
     _STATE["job"] = job
-    _STATE["library"] = load_library(Path(job.library) if job.library else None)
+    _STATE["library"] = library or load_library(Path(job.library) if job.library else None)
 
 
 def _draft_row(
@@ -395,7 +395,7 @@ def run_batch(
                 f"{options.defaults}: the defaults file must be a mapping of case fields"
             )
         defaults = data
-    load_library(options.library)  # fail fast, once, on a broken library
+    library = load_library(options.library)  # fail fast, once, on a broken library
     template = options.template or builtin_dir("templates") / kind.template
     from .compiled import compile_template
 
@@ -430,7 +430,7 @@ def run_batch(
         tasks = _prepare(options, sheet, defaults, library_sha, prior)
         try:
             if workers == 1:
-                _setup(job)
+                _setup(job, library)
                 for task in tasks:
                     record(task if isinstance(task, RowResult) else _draft_row(*task))
             else:

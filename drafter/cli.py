@@ -31,6 +31,14 @@ class _Group(click.Group):
 
 
 _case_arg = click.argument("case", type=click.Path(path_type=Path))
+_document_opt = click.option(
+    "--document", "-d", type=_DOCUMENT, required=True, help="Which document to draft."
+)
+_template_opt = click.option(
+    "--template",
+    type=click.Path(path_type=Path),
+    help="Render into your own Word template instead of the built-in one.",
+)
 _library_opt = click.option(
     "--library",
     type=click.Path(path_type=Path, file_okay=False),
@@ -56,7 +64,7 @@ def cli() -> None:
 
 @cli.command()
 @_case_arg
-@click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to draft.")
+@_document_opt
 @click.option(
     "--out",
     "-o",
@@ -65,11 +73,7 @@ def cli() -> None:
     required=True,
     help="Directory to write the .docx into (created if missing).",
 )
-@click.option(
-    "--template",
-    type=click.Path(path_type=Path),
-    help="Render into your own Word template instead of the built-in one.",
-)
+@_template_opt
 @_library_opt
 @click.option("--memo", is_flag=True, help="Also write the drafting memo beside the .docx.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
@@ -342,7 +346,7 @@ def batch() -> None:
 
 @batch.command(name="run")
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to draft.")
+@_document_opt
 @click.option(
     "--out",
     "-o",
@@ -363,9 +367,7 @@ def batch() -> None:
     type=click.Path(path_type=Path),
     help="A case file with values shared by every row (counsel, OPLA office, filing date).",
 )
-@click.option(
-    "--template", type=click.Path(path_type=Path), help="Render into your own Word template."
-)
+@_template_opt
 @_library_opt
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
 @click.option(

@@ -33,7 +33,7 @@ from lxml import etree
 
 from .errors import TemplateError
 
-__all__ = ["CompiledTemplate", "DocProperties", "compile_template"]
+__all__ = ["CompiledTemplate", "DocProperties", "compile_template", "normalize_zip"]
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -244,6 +244,12 @@ def _zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes]) -> bytes:
             if name not in names:  # a template without docProps/core.xml
                 _write(z, name, data)
     return out.getvalue()
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite a zip archive with fixed timestamps and attributes, keeping the entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip([(i.filename, src.read(i.filename)) for i in src.infolist()], {})
 
 
 def _write(z: zipfile.ZipFile, name: str, data: bytes) -> None:

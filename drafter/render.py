@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +31,6 @@ __all__ = [
     "write_atomic",
 ]
 
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
 
 def render_docx(
     template: Path,
@@ -56,22 +52,6 @@ def render_docx(
     """
     compiled = compile_template(template, source_name=source_name)
     return compiled.render(dict(context), properties=properties)
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite a zip archive with fixed timestamps and attributes, keeping the entry order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def rich_text(paragraph: Paragraph) -> RichText:

@@ -21,7 +21,7 @@ from docx.shared import Inches, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from drafter.render import normalize_zip  # noqa: E402
+from drafter.compiled import normalize_zip  # noqa: E402
 
 FONT = "Times New Roman"
 
