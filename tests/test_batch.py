@@ -87,7 +87,8 @@ def test_every_good_row_drafted_same_as_single_render(tmp_path, kind):
         assert written == single.docx, path.name
 
 
-def test_bad_rows_are_reported_and_do_not_stop_the_others(tmp_path):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_bad_rows_are_reported_and_do_not_stop_the_others(tmp_path, kind):
     header, rows = sample_rows()
     header.append("respondent.nickname")
     bad = [dict(rows[0]) for _ in range(4)]
@@ -95,7 +96,8 @@ def test_bad_rows_are_reported_and_do_not_stop_the_others(tmp_path):
     bad[1]["respondent.nickname"] = "Annie"
     bad[2]["respondent.a_number"] = "12-34"
     bad[3]["respondent.family_name"] = ""
-    sheet = write_csv(tmp_path / "clients.csv", header, [rows[1], *bad, rows[2]])
+    writer = write_csv if kind == "csv" else write_xlsx
+    sheet = writer(tmp_path / f"clients.{kind}", header, [rows[1], *bad, rows[2]])
     report, _ = run(tmp_path, sheet)
     by_row = {r.row: r for r in report.results}
     assert [by_row[n].status for n in range(2, 8)] == [
@@ -106,18 +108,26 @@ def test_bad_rows_are_reported_and_do_not_stop_the_others(tmp_path):
         "failed",
         "drafted",
     ]
-    assert by_row[3].errors == [by_row[3].errors[0]] and by_row[3].errors[0].startswith(
-        "row 3, column filing.date:"
+
+    def cell(path):
+        if kind == "csv":
+            return f"column {path}"
+        return f"column {openpyxl.utils.get_column_letter(header.index(path) + 1)} ({path})"
+
+    assert len(by_row[3].errors) == 1 and by_row[3].errors[0].startswith(
+        f"row 3, {cell('filing.date')}:"
     )
-    assert "row 4, column respondent.nickname: is not a known field" in by_row[4].errors[0]
+    assert f"row 4, {cell('respondent.nickname')}: is not a known field" in by_row[4].errors[0]
     assert (
         by_row[5]
         .errors[0]
-        .startswith("row 5, column respondent.a_number: '12-34' is not an A-number")
+        .startswith(f"row 5, {cell('respondent.a_number')}: '12-34' is not an A-number")
     )
-    assert by_row[6].errors[0] == "row 6, column respondent.family_name: is required but missing"
+    assert (
+        by_row[6].errors[0] == f"row 6, {cell('respondent.family_name')}: is required but missing"
+    )
     assert report.header_warnings == [
-        "column respondent.nickname: not a field of the case model; rows that fill it will fail"
+        f"{cell('respondent.nickname')}: not a field of the case model; rows that fill it will fail"
     ]
     assert not report.ok
     with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8") as fh:

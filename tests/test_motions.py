@@ -151,3 +151,30 @@ def test_undisclosed_facts_never_reach_a_motion(packets):
     text = docx_text(packets[(path, "admin-close")].docx)
     assert "petty theft" in text
     assert "suspended license" not in text
+
+
+STANCES = ["joins", "does_not_oppose", "opposes", "unknown"]
+
+
+@pytest.mark.parametrize("stance", STANCES)
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_every_dhs_position_drafts_cleanly(pair, stance):
+    path, kind = pair
+    case = drafter.load_case(path, today=TODAY)
+    position = case.dhs_position.model_copy(
+        update={
+            "stance": stance,
+            "opla_attorney": "Assistant Chief Counsel Example"
+            if stance in ("joins", "does_not_oppose")
+            else None,
+            "agreed_on": dt.date(2026, 11, 1) if stance == "joins" else None,
+        }
+    )
+    result = drafter.draft(case.model_copy(update={"dhs_position": position}), kind)
+    text = docx_text(result.docx)
+    assert "{{" not in text and "{%" not in text
+    groups = [c.meta.group for c in result.selection.included if c.meta.group]
+    assert len(groups) == len(set(groups))
+    assert ("JOINT" in result.document.title_for(result.case)) is (stance == "joins")
+    dhs = [c.id for c in result.selection.included if c.meta.group == "motion.dhs"]
+    assert dhs == [f"motion.dhs.{stance}"]

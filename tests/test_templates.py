@@ -12,13 +12,17 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def builder():
-    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "tools" / "build_templates.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_templates", ROOT / "tools" / "build_templates.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize("name, factory", [("pd-request.docx", "pd_request"), ("motion.docx", "motion")])
+@pytest.mark.parametrize(
+    "name, factory", [("pd-request.docx", "pd_request"), ("motion.docx", "motion")]
+)
 def test_committed_template_matches_builder(builder, tmp_path, name, factory, capsys):
     target = tmp_path / name
     builder.save(getattr(builder, factory)(), target)
