@@ -9,6 +9,7 @@ import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -28,8 +29,9 @@ class Fact:
     value: str
 
 
+@lru_cache(maxsize=4096)
 def parse_expression(expression: str) -> nodes.Template:
-    """Parse a ``when`` expression into a Jinja syntax tree.
+    """Parse a ``when`` expression into a Jinja syntax tree (cached; do not modify the tree).
 
     Raises:
         jinja2.TemplateSyntaxError: the expression is not valid Jinja.

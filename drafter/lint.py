@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -78,12 +79,21 @@ def _display(path: Path | str) -> str:
 
 
 def _front_line(clause: Clause, key: str) -> int:
-    for i, line in enumerate(clause.path.read_text(encoding="utf-8").splitlines(), start=1):
+    """The file line of a front-matter key (1 if it is absent)."""
+    for i, line in enumerate(_front_matter(clause.path, clause.path.stat().st_mtime_ns), start=1):
         if re.match(rf"^{re.escape(key)}\s*:", line):
             return i
+    return 1
+
+
+@lru_cache(maxsize=1024)
+def _front_matter(path: Path, _mtime_ns: int) -> tuple[str, ...]:
+    lines = []
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if i > 1 and line.strip() == "---":
             break
-    return 1
+        lines.append(line)
+    return tuple(lines)
 
 
 def _load_dir(directory: Path, origin: str, out: _Collector) -> list[Clause]:
