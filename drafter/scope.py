@@ -60,9 +60,13 @@ OTHER_NAMES = [
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
     "petitions",
+    *("subject", "client", "clients"),
     *("joint", "pursue", "reopen_window", "equities", "open_petitions"),
 ]
 """The other names clause text can use: words and helper functions."""
+
+
+_PLURAL = {"is": "are", "was": "were", "has": "have"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,9 @@ class ClauseScope:
             "years_since": self.years_since,
             "join": join_words,
             "petitions": self.petitions,
+            "subject": self.subject,
+            "client": r.short_name if self.case.counsel else "me",
+            "clients": f"{r.short_name}'s" if self.case.counsel else "my",
             "joint": self.case.dhs_position.stance == "joins",
             "pursue": self.case.request.pursue if self.case.request else None,
             "reopen_window": reopen_window(self.case),
@@ -133,6 +140,19 @@ class ClauseScope:
     def agree(self, singular: str, plural: str) -> str:
         """Pick the verb form that agrees with the respondent's pronoun (``has``/``have``)."""
         return plural if self.case.respondent.plural else singular
+
+    def subject(self, third: str, first: str, *, pronoun: bool = False) -> str:
+        """The client as the subject of a verb.
+
+        ``Ms. Nguyễn was`` in counsel's letter, ``I was`` in a self-represented client's own
+        letter; with ``pronoun``, ``she was``.
+        """
+        if self.case.counsel is None:
+            return f"I {first}"
+        name = self.case.respondent.they if pronoun else self.case.respondent.short_name
+        plural = pronoun and self.case.respondent.plural  # "they were", but "Mx. Volkova was"
+        verb = _PLURAL.get(third, third) if plural else third
+        return f"{name} {verb}"
 
     def years_since(self, when: dt.date) -> int:
         """Whole years from ``when`` to the filing date."""

@@ -160,3 +160,21 @@ def test_names_of_any_unicode_survive_into_the_document(given_name, family_name)
         drafter.draft(case.model_copy(update={"respondent": respondent}), "pd-request").docx
     )
     assert f"{given_name} {family_name}, A000-000-101" in text
+
+
+def test_self_represented_request_speaks_in_the_first_person():
+    path = next(p for p in SAMPLES if "pro-se" in p.name)
+    result = drafter.draft(drafter.load_case(path, today=TODAY), "pd-request")
+    body = "\n".join(p.plain for p in result.paragraphs)
+    assert "the motion I am filing, so that I may pursue" in body
+    assert "DHS does not oppose my motion" in body
+    assert "Respondent, pro se" in docx_text(result.docx)
+
+
+def test_plural_pronoun_agrees():
+    path = next(p for p in SAMPLES if "witness" in p.name)  # pronouns: they
+    case = drafter.load_case(path, today=TODAY)
+    closure = case.request.model_copy(update={"relief": "non_opposition"})
+    body = "\n".join(p.plain for p in drafter.draft(case.model_copy(update={"request": closure}), "pd-request").paragraphs)
+    assert "the motion Mx. Volkova is filing, so that they may pursue" in body
+    assert "They were admitted to the United States" in body
