@@ -33,7 +33,13 @@ from lxml import etree
 
 from .errors import TemplateError
 
-__all__ = ["CompiledTemplate", "DocProperties", "compile_template", "normalize_zip"]
+__all__ = [
+    "CompiledTemplate",
+    "DocProperties",
+    "compile_template",
+    "normalize_zip",
+    "protect_braces",
+]
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -291,6 +297,16 @@ def _check_template_file(template: Path) -> None:
             f"{template}: expected a Word .docx template",
             hint="Save the template from Word as 'Word Document (.docx)'.",
         )
+
+
+def protect_braces(xml: str) -> str:
+    """Keep ``{_{`` and friends in inserted text literal.
+
+    docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in its output into ``{{``, ``}}``, ``{%``
+    and ``%}`` (its way to print Jinja delimiters). A client's name must not be rewritten, so the
+    underscore is written as a character reference, which the XML reader turns back into ``_``.
+    """
+    return xml.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;")
 
 
 # --------------------------------------------------------------------------- error locations

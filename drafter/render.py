@@ -13,7 +13,7 @@ from typing import Any
 
 from docxtpl import RichText
 
-from .compiled import DocProperties, compile_template
+from .compiled import DocProperties, compile_template, protect_braces
 from .errors import OutputExistsError, UserError
 from .sandbox import environment, evaluate, render_text
 from .text import Paragraph
@@ -59,6 +59,7 @@ def rich_text(paragraph: Paragraph) -> RichText:
     rt = RichText()
     for run in paragraph.runs:
         rt.add(run.text, italic=run.italic, bold=run.bold, highlight="FFFF00" if run.flag else None)
+    rt.xml = protect_braces(rt.xml)
     return rt
 
 

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from .compiled import TEMPLATE_FAILURES, describe_failure, template_lineno
+from .compiled import TEMPLATE_FAILURES, describe_failure, protect_braces, template_lineno
 from .errors import TemplateError
 from .text import format_date, format_time
 
@@ -53,9 +53,8 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, dt.date):
         return format_date(value)
     text = _XML_INVALID.sub("", str(value))
-    return Markup(
-        str(escape(text)).replace("*", "&#42;").replace("[", "&#91;").replace("]", "&#93;")
-    )
+    escaped = str(escape(text)).replace("*", "&#42;").replace("[", "&#91;").replace("]", "&#93;")
+    return Markup(protect_braces(escaped))
 
 
 @lru_cache(maxsize=1)

@@ -178,3 +178,16 @@ def test_every_dhs_position_drafts_cleanly(pair, stance):
     assert ("JOINT" in result.document.title_for(result.case)) is (stance == "joins")
     dhs = [c.id for c in result.selection.included if c.meta.group == "motion.dhs"]
     assert dhs == [f"motion.dhs.{stance}"]
+
+
+def test_exhibit_index_paginates_when_pages_are_known(packets):
+    result = packets[(SAMPLES[0], "reopen")]
+    text = docx_text(result.docx)
+    pages = {tab: ex.pages for tab, ex in result.exhibits}
+    assert all(pages.values())
+    start = 1
+    for tab, exhibit in result.exhibits:
+        end = start + exhibit.pages - 1
+        label = f"{start}-{end}" if end > start else str(start)
+        assert f"{tab} | {exhibit.title} | {label}" in text
+        start = end + 1
