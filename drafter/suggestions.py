@@ -142,8 +142,13 @@ def suggest(case: Case, library: ClauseLibrary, *, as_of: dt.date | None = None)
                 picks.append(
                     (
                         "pd-request",
-                        "Ask OPLA to join a motion to reopen: its agreement lifts the time and "
-                        "number limits.",
+                        (
+                            "DHS opposes for now: a PD request can ask OPLA to reconsider and join "
+                            "(a joint motion is exempt from the time and number limits)."
+                            if case.dhs_position.stance == "opposes"
+                            else "Ask OPLA to join a motion to reopen: its agreement lifts the time "
+                            "and number limits."
+                        ),
                         [],
                     )
                 )

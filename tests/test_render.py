@@ -24,7 +24,14 @@ def render(tmp_path: Path, lines: list[str], context: dict) -> bytes:
 
 
 def test_names_of_any_script_survive(tmp_path):
-    names = ["O'Brien & Sons <LLC>", "Nguyễn Thị Ánh", "José Pérez-Sánchez", "李小龍", "عبد الله", "a{_{b}_}c{_%d%_}"]
+    names = [
+        "O'Brien & Sons <LLC>",
+        "Nguyễn Thị Ánh",
+        "José Pérez-Sánchez",
+        "李小龍",
+        "عبد الله",
+        "a{_{b}_}c{_%d%_}",
+    ]
     data = render(tmp_path, ["{% for n in names %}{{ n }}; {% endfor %}"], {"names": names})
     text = docx_text(data)
     for name in names:

@@ -175,6 +175,11 @@ def test_plural_pronoun_agrees():
     path = next(p for p in SAMPLES if "witness" in p.name)  # pronouns: they
     case = drafter.load_case(path, today=TODAY)
     closure = case.request.model_copy(update={"relief": "non_opposition"})
-    body = "\n".join(p.plain for p in drafter.draft(case.model_copy(update={"request": closure}), "pd-request").paragraphs)
+    body = "\n".join(
+        p.plain
+        for p in drafter.draft(
+            case.model_copy(update={"request": closure}), "pd-request"
+        ).paragraphs
+    )
     assert "the motion Mx. Volkova is filing, so that they may pursue" in body
     assert "They were admitted to the United States" in body
