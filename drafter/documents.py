@@ -116,7 +116,11 @@ class DocumentKind:
         """The document's title as filed: a joint motion when DHS joins."""
         if self.motion is None:
             return self.title
-        return self.motion.joint if case.dhs_position.stance == "joins" else self.motion.alone
+        if case.dhs_position.stance == "joins":
+            return self.motion.joint
+        if case.family_members:  # the motion speaks for every respondent it covers
+            return self.motion.alone.replace("RESPONDENT'S", "RESPONDENTS'", 1)
+        return self.motion.alone
 
     def require(self, case: Case, source: str = "case") -> None:
         """Check that the case has what this document needs.

@@ -89,7 +89,11 @@ _SERVICE_MANNER = {
 
 def _title_words(title: str) -> str:
     small = {"to", "of", "and", "the", "a", "an", "for", "in"}
-    words = title.replace("RESPONDENT'S", "Respondent's").split()
+    words = (
+        title.replace("RESPONDENT'S", "Respondent's")
+        .replace("RESPONDENTS'", "Respondents'")
+        .split()
+    )
     return " ".join(
         w if not w.isupper() else (w.lower() if w.lower() in small else w.capitalize())
         for w in words
