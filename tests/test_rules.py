@@ -10,7 +10,7 @@ import drafter
 from drafter.documents import get_document
 from drafter.drafting import load_library
 from drafter.errors import ClauseError
-from drafter.model import Relief
+from drafter.model import Case, Relief
 from drafter.rules import select_clauses
 from drafter.scope import ClauseScope
 
@@ -83,3 +83,87 @@ def test_selection_is_deterministic_and_groups_exclusive(case):
     # Every document has exactly one introduction and one request.
     assert sum(1 for c in first.included if c.meta.group == "pd.intro") == 1
     assert sum(1 for c in first.included if c.meta.group == "pd.request") == 1
+
+
+@st.composite
+def any_case(draw):
+    """Variations on the samples across every axis the clauses branch on."""
+    case = draw(varied_cases())
+    update = {}
+    stance = draw(st.sampled_from(["unknown", "opposes", "does_not_oppose", "joins"]))
+    update["dhs_position"] = case.dhs_position.model_copy(
+        update={
+            "stance": stance,
+            "opla_attorney": "Assistant Chief Counsel Example"
+            if stance in ("joins", "does_not_oppose")
+            else None,
+            "agreed_on": dt.date(2026, 11, 1) if stance == "joins" else None,
+        }
+    )
+    if draw(st.booleans()):
+        update["family_members"] = []
+    bare = draw(st.booleans())
+    flip = draw(st.sampled_from([None, True, False]))
+    af = case.adverse_facts
+    update["adverse_facts"] = af.model_copy(
+        update={
+            g: [
+                i.model_copy(
+                    update={
+                        "disclose": i.disclose if flip is None else flip,
+                        "exhibits": [] if bare else i.exhibits,
+                    }
+                )
+                for i in getattr(af, g)
+            ]
+            for g in type(af).model_fields
+        }
+    )
+    if bare:
+        update["exhibits"] = []
+        update["petitions"] = []
+        update["positive_factors"] = case.positive_factors.model_copy(
+            update={
+                name: None
+                for name in (
+                    "residence",
+                    "employment",
+                    "education",
+                    "community_ties",
+                    "tax_filing",
+                    "caregiving",
+                    "law_enforcement_cooperation",
+                    "military_service",
+                )
+            }
+            | {"humanitarian": []}
+        )
+        update["relationships"] = case.relationships.model_copy(
+            update={
+                "other_relatives": [
+                    r.model_copy(update={"military_service": None})
+                    for r in case.relationships.other_relatives
+                ]
+            }
+        )
+    varied = case.model_copy(update=update)
+    # model_copy does not validate: round-trip through the model so every generated case is valid.
+    return Case.model_validate(varied.model_dump(), context={"today": TODAY})
+
+
+@settings(max_examples=40, deadline=None)
+@given(any_case())
+def test_any_valid_case_drafts_every_fitting_document(case):
+    from drafter.documents import DOCUMENTS
+
+    from .conftest import docx_text
+
+    for kind in DOCUMENTS.values():
+        if kind.check(case):
+            continue
+        result = drafter.draft(case, kind.id)
+        text = docx_text(result.docx)
+        assert "{{" not in text and "{%" not in text
+        assert case.respondent.a_number in text
+        for held in result.held_back:
+            assert held.split(": ", 1)[1].split(" (")[0] not in text
