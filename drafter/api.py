@@ -11,10 +11,11 @@ from .casefile import load_case, parse_case
 from .clauses import ClauseLibrary
 from .documents import get_document
 from .drafting import Draft, builtin_dir, compose, draft, load_library
-from .errors import OutputExistsError
+from .errors import OutputExistsError, UserError
 from .lint import LintReport, lint_library
 from .memo import Memo, build_memo
 from .model import Case
+from .pdf import convert_to_pdf, require_soffice
 from .render import write_atomic
 from .suggestions import Suggestions
 from .suggestions import suggest as _suggest
@@ -111,25 +112,38 @@ def draft_to_file(
     library: ClauseLibrary | None = None,
     template: Path | None = None,
     memo: bool = False,
+    pdf: bool = False,
 ) -> tuple[Draft, Path]:
     """Draft a document and write it into ``out_dir`` atomically.
 
-    With ``memo``, the drafting memo is written beside it as ``<name>.memo.md``. Both targets
-    are checked before either is written, so an existing file stops the whole write.
+    With ``memo``, the drafting memo is written beside it as ``<name>.memo.md``; with ``pdf``,
+    LibreOffice makes ``<name>.pdf``. Every target is checked before anything is written, so an
+    existing file (or a missing LibreOffice) stops the whole write.
 
     Raises:
         OutputExistsError: a target exists and ``force`` is false (nothing is written).
+        UserError: ``pdf`` is asked for but LibreOffice is not installed (nothing is written), or
+            the conversion failed (the .docx is kept).
     """
     result = draft(case, document, library=library, template=template, explain=memo)
     target = Path(out_dir) / result.filename
-    memo_target = target.with_suffix(".memo.md")
+    targets = [target]
+    if memo:
+        targets.append(target.with_suffix(".memo.md"))
+    if pdf:
+        targets.append(target.with_suffix(".pdf"))
+        require_soffice()
     if not force:
-        for path in (target, memo_target) if memo else (target,):
+        for path in targets:
             if path.exists():
                 raise OutputExistsError(
                     f"{path}: already exists; not overwritten", hint="Pass --force to replace it."
                 )
     write_atomic(target, result.docx, force=force)
     if memo:
-        write_atomic(memo_target, build_memo(result).to_text().encode("utf-8"), force=force)
+        write_atomic(targets[1], build_memo(result).to_text().encode("utf-8"), force=force)
+    if pdf:
+        problem = convert_to_pdf([target], force=force)[target]
+        if problem:
+            raise UserError(f"{target}: written, but not converted to PDF: {problem}")
     return result, target

@@ -16,10 +16,9 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -34,6 +33,7 @@ from .clauses import ClauseLibrary, clause_files
 from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
+from .pdf import convert_to_pdf
 from .render import write_atomic
 from .sheet import (
     Row,
@@ -290,6 +290,8 @@ def _clean_partials(out_dir: Path) -> None:
     """Remove temporary files a killed run left behind (finished files are never partial)."""
     for stale in out_dir.glob(".*.part"):
         stale.unlink(missing_ok=True)
+    for stale_dir in out_dir.glob(".pdf-*"):
+        shutil.rmtree(stale_dir, ignore_errors=True)
 
 
 def _prepare(
@@ -578,10 +580,10 @@ def _write_manifest(
 def _convert_pdfs(
     results: list[RowResult], out_dir: Path, workers: int, force: bool, echo: Callable[[str], None]
 ) -> tuple[list[RowResult], list[str]]:
-    """Convert the batch's documents with as few LibreOffice processes as there are workers."""
-    import shutil
+    """Convert the batch's documents with as few LibreOffice processes as there are workers.
 
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    A PDF is derived from its .docx: one older than the document is remade.
+    """
     todo = []
     for r in results:
         if r.status == "failed":
@@ -590,43 +592,27 @@ def _convert_pdfs(
         pdf = docx.with_suffix(".pdf")
         if force or not pdf.exists() or pdf.stat().st_mtime < docx.stat().st_mtime:
             todo.append(docx)
-    failures: list[str] = []
-    if todo and found is None:
-        return results, [
-            f"{len(todo)} document(s) not converted: LibreOffice (soffice) is not installed"
-        ]
-    exe = str(found)
-    groups = [todo[i::workers] for i in range(min(workers, len(todo)))]
-    if groups:
+    if not todo:
+        outcome: dict[Path, str | None] = {}
+    else:
         echo(
-            f"converting {len(todo)} document(s) to PDF with {len(groups)} LibreOffice process(es)"
+            f"converting {len(todo)} document(s) to PDF with {min(workers, len(todo))} LibreOffice process(es)"
         )
-    with tempfile.TemporaryDirectory(prefix="drafter-lo-") as profiles:
-        procs = []
-        for i, group in enumerate(groups):
-            args = [
-                exe,
-                f"-env:UserInstallation=file://{profiles}/{i}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                *map(str, group),
-            ]
-            procs.append(
-                subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            )
-        for proc in procs:
-            proc.wait()
+        try:
+            outcome = convert_to_pdf(todo, processes=workers, force=True)
+        except UserError as exc:
+            return results, [f"{len(todo)} document(s) not converted: {exc}"]
+    failures: list[str] = []
     updated = []
     for r in results:
         if r.status != "failed" and r.output:
-            pdf = (out_dir / r.output).with_suffix(".pdf")
-            if pdf.exists() and pdf.stat().st_mtime >= (out_dir / r.output).stat().st_mtime:
+            docx = out_dir / r.output
+            problem = outcome.get(docx)
+            pdf = docx.with_suffix(".pdf")
+            if problem is None and pdf.exists():
                 r = RowResult(**{**asdict(r), "pdf": pdf.name})
             else:
-                failures.append(f"row {r.row}: {r.output} was not converted to PDF")
+                failures.append(f"row {r.row}: {r.output} was not converted to PDF ({problem})")
         updated.append(r)
     return updated, failures
 

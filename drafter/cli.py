@@ -76,6 +76,7 @@ def cli() -> None:
 @_template_opt
 @_library_opt
 @click.option("--memo", is_flag=True, help="Also write the drafting memo beside the .docx.")
+@click.option("--pdf", is_flag=True, help="Also make a PDF with LibreOffice.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 def render(
     case: Path,
@@ -84,6 +85,7 @@ def render(
     template: Path | None,
     library: Path | None,
     memo: bool,
+    pdf: bool,
     force: bool,
 ) -> None:
     """Draft DOCUMENT for the client in CASE and write it as a Word file.
@@ -101,11 +103,13 @@ def render(
     loaded = api.load_case(case)
     lib = api.load_library(library) if library else None
     result, path = api.draft_to_file(
-        loaded, document, out_dir, force=force, library=lib, template=template, memo=memo
+        loaded, document, out_dir, force=force, library=lib, template=template, memo=memo, pdf=pdf
     )
     click.echo(f"Wrote {path}")
     if memo:
         click.echo(f"Wrote {path.with_suffix('.memo.md')}")
+    if pdf:
+        click.echo(f"Wrote {path.with_suffix('.pdf')}")
     flagged = sum(1 for p in result.paragraphs for r in p.runs if r.flag)
     if flagged:
         click.echo(f"  {flagged} highlighted placeholder(s) for the attorney to fill.", err=True)

@@ -285,3 +285,28 @@ def test_clauses_lint_clean_and_failing(runner, tmp_path):
     result = run(runner, "clauses", "lint", "--library", tmp_path)
     assert result.exit_code == 1
     assert "evil.md:7: error:" in result.output and "sandbox forbids" in result.output
+
+
+def test_render_pdf(runner, tmp_path):
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path, "--pdf")
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "Nguyen_Anh_A000-000-101_pd-request.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.glob(".pdf-*"))
+    (tmp_path / "Nguyen_Anh_A000-000-101_pd-request.docx").unlink()
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path, "--pdf")
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert not (tmp_path / "Nguyen_Anh_A000-000-101_pd-request.docx").exists()
+
+
+def test_render_pdf_without_libreoffice_writes_nothing(runner, tmp_path, monkeypatch):
+    import drafter.pdf
+
+    monkeypatch.setattr(drafter.pdf, "soffice", lambda: None)
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", tmp_path / "out", "--pdf")
+    assert result.exit_code == 1
+    assert "LibreOffice (soffice) is not installed" in result.output
+    assert not (tmp_path / "out").exists()
