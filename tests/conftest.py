@@ -8,6 +8,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a red build is reproducible; locally they vary.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
