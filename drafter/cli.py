@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from . import api
-from .documents import DOCUMENTS
+from .documents import DOCUMENTS, get_document
 from .errors import DrafterError, UserError
 
 _DOCUMENT = click.Choice(sorted(DOCUMENTS))
@@ -176,17 +176,26 @@ def suggest(case: Path, as_of: Any, library: Path | None, as_json: bool) -> None
 
 @cli.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(cases: tuple[Path, ...]) -> None:
+@click.option(
+    "--document",
+    "-d",
+    type=_DOCUMENT,
+    help="Also check that each case has what this document needs (e.g. the OPLA office).",
+)
+def validate(cases: tuple[Path, ...], document: str | None) -> None:
     """Check one or more case files and report every problem, with field and line.
 
     \b
     Example:
         drafter validate samples/*.yaml
+        drafter validate clients/garcia.yaml --document reopen
     """
     failures = 0
     for path in cases:
         try:
             case = api.load_case(path)
+            if document:
+                get_document(document).require(case, source=str(path))
         except UserError as exc:
             failures += 1
             click.echo(f"Error: {exc}", err=True)

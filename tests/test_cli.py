@@ -310,3 +310,11 @@ def test_render_pdf_without_libreoffice_writes_nothing(runner, tmp_path, monkeyp
     assert result.exit_code == 1
     assert "LibreOffice (soffice) is not installed" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_validate_for_a_document(runner):
+    ok = run(runner, "validate", SAMPLE, "--document", "reopen")
+    assert ok.exit_code == 0, ok.output
+    wrong = run(runner, "validate", str(SAMPLES[2]), "--document", "reopen")
+    assert wrong.exit_code == 1
+    assert "proceedings.status: this motion is for a case that is final_order" in wrong.output
