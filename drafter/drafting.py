@@ -205,7 +205,10 @@ def compose(
     With ``explain``, each decision records the facts its rule read, for the drafting memo.
     """
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
-    scope = ClauseScope(visible, library.registry)
+    # A self-represented client writes their own letter in the first person; court motions
+    # always speak of "Respondent".
+    first_person = document.motion is None and case.counsel is None
+    scope = ClauseScope(visible, library.registry, first_person=first_person)
     selection = select_clauses(document, library, scope, explain=explain)
     names = scope.names()
     paragraphs: list[Paragraph] = []

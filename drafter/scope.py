@@ -60,7 +60,7 @@ OTHER_NAMES = [
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
     "petitions",
-    *("subject", "client", "clients"),
+    *("subject", "client", "clients", "Clients", "first_person"),
     *("joint", "pursue", "reopen_window", "equities", "open_petitions"),
 ]
 """The other names clause text can use: words and helper functions."""
@@ -88,6 +88,8 @@ class ClauseScope:
 
     case: Case
     registry: Registry
+    first_person: bool = False
+    """The client writes (a self-represented letter): ``I``, ``me``, ``my`` instead of ``she``."""
     cited: list[str] = field(default_factory=list)
     cited_by: dict[str, list[str]] = field(default_factory=dict)
     """Authority ids each clause cited, by clause id."""
@@ -97,7 +99,7 @@ class ClauseScope:
     def names(self) -> dict[str, Any]:
         """The variables and helpers available to clause bodies and ``when`` expressions."""
         r = self.case.respondent
-        they, them, their = r.they, r.them, r.their
+        they, them, their = ("I", "me", "my") if self.first_person else (r.they, r.them, r.their)
         return {
             "case": self.case,
             "r": r,
@@ -106,8 +108,8 @@ class ClauseScope:
             "they": they,
             "them": them,
             "their": their,
-            "They": they.capitalize(),
-            "Their": their.capitalize(),
+            "They": they[0].upper() + they[1:],
+            "Their": their[0].upper() + their[1:],
             "spouse": self.case.relationships.spouse,
             "we": "we" if self.case.counsel else "I",
             "We": "We" if self.case.counsel else "I",
@@ -124,8 +126,10 @@ class ClauseScope:
             "join": join_words,
             "petitions": self.petitions,
             "subject": self.subject,
-            "client": r.short_name if self.case.counsel else "me",
-            "clients": f"{r.short_name}'s" if self.case.counsel else "my",
+            "client": "me" if self.first_person else r.short_name,
+            "clients": "my" if self.first_person else f"{r.short_name}'s",
+            "Clients": "My" if self.first_person else f"{r.short_name}'s",
+            "first_person": self.first_person,
             "joint": self.case.dhs_position.stance == "joins",
             "pursue": self.case.request.pursue if self.case.request else None,
             "reopen_window": reopen_window(self.case),
@@ -138,21 +142,26 @@ class ClauseScope:
     # -- grammar ---------------------------------------------------------------------------
 
     def agree(self, singular: str, plural: str) -> str:
-        """Pick the verb form that agrees with the respondent's pronoun (``has``/``have``)."""
+        """Pick the verb form that agrees with the respondent's pronoun (``has``/``have``).
+
+        In a letter the client writes, the pronoun is ``I``: ``I am``, ``I was``, ``I have``.
+        """
+        if self.first_person:
+            return {"is": "am", "was": "was"}.get(singular, plural)
         return plural if self.case.respondent.plural else singular
 
     def subject(self, third: str, first: str, *, pronoun: bool = False) -> str:
         """The client as the subject of a verb.
 
-        ``Ms. Nguyễn was`` in counsel's letter, ``I was`` in a self-represented client's own
-        letter; with ``pronoun``, ``she was``.
+        ``Ms. Nguyễn was`` in counsel's letter, ``I was`` in a letter the client writes; with
+        ``pronoun``, ``she was`` (and ``they were``).
         """
-        if self.case.counsel is None:
+        if self.first_person:
             return f"I {first}"
-        name = self.case.respondent.they if pronoun else self.case.respondent.short_name
-        plural = pronoun and self.case.respondent.plural  # "they were", but "Mx. Volkova was"
-        verb = _PLURAL.get(third, third) if plural else third
-        return f"{name} {verb}"
+        if not pronoun:
+            return f"{self.case.respondent.short_name} {third}"
+        plural = self.case.respondent.plural  # "they were", but "Mx. Volkova was"
+        return f"{self.case.respondent.they} {_PLURAL.get(third, third) if plural else third}"
 
     def years_since(self, when: dt.date) -> int:
         """Whole years from ``when`` to the filing date."""

@@ -183,3 +183,16 @@ def test_plural_pronoun_agrees():
     )
     assert "the motion Mx. Volkova is filing, so that they may pursue" in body
     assert "They were admitted to the United States" in body
+
+
+def test_self_represented_letter_tells_the_facts_in_the_first_person_but_motions_do_not():
+    path = next(p for p in SAMPLES if "pro-se" in p.name)
+    case = drafter.load_case(path, today=TODAY)
+    letter = "\n".join(p.plain for p in drafter.draft(case, "pd-request").paragraphs)
+    assert "I was born on October 2, 1988 and am a citizen of Jordan." in letter
+    assert "My next hearing is set for" in letter
+    assert "Mr. Haddad" not in letter
+    motion = "\n".join(p.plain for p in drafter.draft(case, "admin-close").paragraphs)
+    assert "Respondent, Amir Haddad, is a citizen of Jordan" in motion
+    assert "He was admitted to the United States" in motion
+    assert "I was admitted" not in motion
