@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
+from .casefile import strip_optional
 from .errors import TemplateError
 from .sandbox import environment, evaluate
 
@@ -152,21 +153,15 @@ _ANY = object()
 
 
 def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        if origin in (typing.Union, types.UnionType):
-            rest = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(rest) == 1:
-                tp = rest[0]
-                continue
-            return _ANY
-        if origin in (list, tuple) or tp in (list, tuple):
-            args = typing.get_args(tp)
-            return _ListOf(_unwrap(args[0]) if args else _ANY)
-        return tp
+    """A model type, a list of one (``_ListOf``), or ``_ANY`` for what cannot be followed."""
+    tp = strip_optional(tp)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return _ANY
+    if origin in (list, tuple) or tp in (list, tuple):
+        args = typing.get_args(tp)
+        return _ListOf(_unwrap(args[0]) if args else _ANY)
+    return tp
 
 
 def _attribute_type(model: type[BaseModel], attr: str) -> Any:

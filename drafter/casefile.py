@@ -20,7 +20,14 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .errors import CaseFileError, CaseValidationError, Problem
 from .model import Case
 
-__all__ = ["load_case", "parse_case", "read_case_data", "validation_problems"]
+__all__ = [
+    "fields_at",
+    "load_case",
+    "parse_case",
+    "read_case_data",
+    "strip_optional",
+    "validation_problems",
+]
 
 Loc = tuple[str | int, ...]
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -212,7 +219,7 @@ def fields_at(loc: Loc) -> list[str]:
     """The field names allowed at a path in the case model (for 'did you mean')."""
     tp: Any = Case
     for part in loc:
-        tp = _unwrap(tp)
+        tp = strip_optional(tp)
         if isinstance(part, int):
             args = typing.get_args(tp)
             tp = args[0] if args else None
@@ -220,22 +227,22 @@ def fields_at(loc: Loc) -> list[str]:
             tp = tp.model_fields[part].annotation
         else:
             return []
-    tp = _unwrap(tp)
+    tp = strip_optional(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip Optional and Annotated, leaving the model or list type underneath."""
+def strip_optional(tp: Any) -> Any:
+    """Strip Annotated and Optional from a type; a union of several types comes back as it is."""
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
+            continue
+        if origin in (typing.Union, types.UnionType):
             rest = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = rest[0] if len(rest) == 1 else tp
-            if len(rest) != 1:
-                return tp
-        else:
-            return tp
+            if len(rest) == 1:
+                tp = rest[0]
+                continue
+        return tp

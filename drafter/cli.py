@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,14 @@ _case_arg = click.argument("case", type=click.Path(path_type=Path))
 _document_opt = click.option(
     "--document", "-d", type=_DOCUMENT, required=True, help="Which document to draft."
 )
+
+
+def _out_opt(help_text: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True, help=help_text
+    )
+
+
 _template_opt = click.option(
     "--template",
     type=click.Path(path_type=Path),
@@ -65,14 +74,7 @@ def cli() -> None:
 @cli.command()
 @_case_arg
 @_document_opt
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Directory to write the .docx into (created if missing).",
-)
+@_out_opt("Directory to write the .docx into (created if missing).")
 @_template_opt
 @_library_opt
 @click.option("--memo", is_flag=True, help="Also write the drafting memo beside the .docx.")
@@ -360,14 +362,7 @@ def batch() -> None:
 @batch.command(name="run")
 @click.argument("sheet", type=click.Path(path_type=Path))
 @_document_opt
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Directory for the documents and the manifest.",
-)
+@_out_opt("Directory for the documents and the manifest.")
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
