@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .casefile import strip_optional
 from .errors import TemplateError
+from .record import Record, record_kind, template_properties
 from .sandbox import environment, evaluate
 
 __all__ = ["Fact", "ModelChecker", "facts_read", "parse_expression", "parse_template", "summarize"]
@@ -97,13 +98,26 @@ def facts_read(expression: str, names: Mapping[str, Any]) -> list[Fact]:
         if text is None or text in seen or text in ("true", "false", "none"):
             continue
         try:
-            value = evaluate(text, names, name="memo")
+            value = evaluate(text, names, name="memo", undefined=True)
         except TemplateError:
             value = _Missing()
-        if callable(value) and not isinstance(value, BaseModel):
+        if value is None and not _reachable(text, names):
+            continue  # under a parent that is not set (``spouse.married`` with no spouse)
+        if callable(value):
             continue
         seen[text] = Fact(text, summarize(value))
     return list(seen.values())
+
+
+def _reachable(path: str, names: Mapping[str, Any]) -> bool:
+    """Whether the parent of a dotted path is set (so the path itself is a fact worth listing)."""
+    parent = path.rpartition(".")[0]
+    if not parent or "(" in path:
+        return True
+    try:
+        return evaluate(parent, names, name="memo", undefined=True) is not None
+    except TemplateError:
+        return False
 
 
 class _Missing:
@@ -121,8 +135,8 @@ def summarize(value: Any) -> str:
         return str(value.value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, BaseModel):
-        return f"present ({type(value).__name__})"
+    if isinstance(value, Record):
+        return f"present ({record_kind(value)})"
     if isinstance(value, (list, tuple)):
         if not value:
             return "none (empty list)"
@@ -165,18 +179,20 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _attribute_type(model: type[BaseModel], attr: str) -> Any:
-    """The type of ``model.attr``, or None if the model has no such field, property or method."""
+    """The type of ``model.attr`` as templates see it, or None if templates cannot read it.
+
+    Templates read a model's fields and the properties it lists in ``template_properties``
+    (:mod:`drafter.record`); methods and everything else are out of reach.
+    """
     if attr in model.model_fields:
         return _unwrap(model.model_fields[attr].annotation)
-    if attr.startswith("_") or attr.startswith("model_"):
+    if attr not in template_properties(model):
         return None
     member = inspect.getattr_static(model, attr, None)
     if isinstance(member, property) and member.fget is not None:
         hints = typing.get_type_hints(member.fget)
         return _unwrap(hints.get("return", _ANY))
-    if callable(member):
-        return _ANY
-    return None
+    return _ANY
 
 
 class ModelChecker:

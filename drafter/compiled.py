@@ -32,9 +32,11 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import TemplateError
+from .record import as_record
 
 __all__ = [
     "CompiledTemplate",
+    "LimitExceeded",
     "DocProperties",
     "compile_template",
     "normalize_zip",
@@ -49,8 +51,15 @@ _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
+
+class LimitExceeded(jinja2.exceptions.SecurityError):
+    """Raised inside a render that went over one of the sandbox's limits (size, loops, time)."""
+
+
 TEMPLATE_FAILURES = (
     jinja2.TemplateError,
+    RecursionError,
+    MemoryError,
     TypeError,
     ValueError,
     ArithmeticError,
@@ -162,6 +171,8 @@ class CompiledTemplate:
             TemplateError: an unknown variable, a forbidden operation or another failure inside
                 the template, naming the template, the part and the paragraph.
         """
+        # Templates see data, never objects with methods: models become read-only records.
+        context = {str(k): as_record(v) for k, v in context.items()}
         replaced: dict[str, bytes] = {}
         docpr_ids = iter(range(1001, 1_000_000))
         for part in self._parts:
@@ -328,6 +339,12 @@ def template_lineno(exc: BaseException) -> int | None:
 
 def describe_failure(exc: BaseException) -> str:
     """Say in plain words what went wrong inside a template."""
+    if isinstance(exc, LimitExceeded):
+        return f"stopped at a limit: {exc}"
+    if isinstance(exc, RecursionError):
+        return "stopped at a limit: calls nested too deep"
+    if isinstance(exc, MemoryError):
+        return "stopped at a limit: ran out of memory"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"forbidden by the sandbox: {exc}"
     if isinstance(exc, jinja2.UndefinedError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .model import Case
 
@@ -18,6 +19,10 @@ REOPEN_IN_ABSENTIA_DAYS = 180
 @dataclass(frozen=True)
 class ReopenWindow:
     """Where a case stands against the time and number limits on motions to reopen."""
+
+    template_properties: ClassVar[tuple[str, ...]] = (
+        *("days_elapsed", "days_left", "timely", "timely_in_absentia", "number_barred", "barred"),
+    )
 
     order_date: dt.date
     as_of: dt.date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -47,7 +47,13 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    """Shared configuration: unknown fields are errors, strings are trimmed."""
+    """Shared configuration: unknown fields are errors, strings are trimmed.
+
+    Templates see a model as a read-only record of its fields plus the computed properties it
+    names in ``template_properties`` (see :mod:`drafter.record`); nothing else of it.
+    """
+
+    template_properties: ClassVar[tuple[str, ...]] = ()
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
 
@@ -149,6 +155,8 @@ PastDate = Annotated[dt.date, AfterValidator(_past)]
 class Address(_Model):
     """A postal address."""
 
+    template_properties: ClassVar[tuple[str, ...]] = ("lines",)
+
     street: Text
     street2: str | None = None
     city: Text
@@ -195,6 +203,8 @@ class EntryManner(StrEnum):
 class Entry(_Model):
     """The respondent's last entry into the United States."""
 
+    template_properties: ClassVar[tuple[str, ...]] = ("inspected",)
+
     manner: EntryManner
     date: PastDate | None = None
     place: str | None = None
@@ -207,6 +217,18 @@ class Entry(_Model):
 
 class Respondent(_Model):
     """The person the documents are about."""
+
+    template_properties: ClassVar[tuple[str, ...]] = (
+        "full_name",
+        "short_name",
+        "plural",
+        "caption_name",
+        "they",
+        "them",
+        "their",
+        "is_",
+        "has",
+    )
 
     given_name: Text
     middle_name: str | None = None
@@ -286,6 +308,8 @@ class FamilyRelation(StrEnum):
 
 class FamilyMember(_Model):
     """A relative in the same removal proceedings; every motion names each with an A-number."""
+
+    template_properties: ClassVar[tuple[str, ...]] = ("full_name",)
 
     given_name: Text
     middle_name: str | None = None
@@ -403,6 +427,8 @@ class Citizenship(StrEnum):
 class Partner(_Model):
     """A spouse or long-term partner."""
 
+    template_properties: ClassVar[tuple[str, ...]] = ("married", "since")
+
     name: Text
     citizenship: Citizenship
     same_sex: bool = False
@@ -488,6 +514,8 @@ class Relationships(_Model):
 
 class Petition(_Model):
     """A petition or application filed with USCIS or the court."""
+
+    template_properties: ClassVar[tuple[str, ...]] = ("label",)
 
     form: Literal[
         "I-130",
@@ -751,6 +779,8 @@ class Request(_Model):
 
 class Case(_Model):
     """One client's case: the single input every document is drafted from."""
+
+    template_properties: ClassVar[tuple[str, ...]] = ("covered_people",)
 
     respondent: Respondent
     family_members: list[FamilyMember] = Field(

@@ -1,58 +1,555 @@
-"""The one sandboxed Jinja environment, and rendering clause text and rules in it.
+"""The one sandboxed Jinja environment: an allowlist of what templates reach, and bounded work.
 
-Every template and every piece of clause text goes through :func:`environment`, which is
-sandboxed, strict about undefined names and autoescaping, so an edited template can neither reach
-into Python nor corrupt a document's XML with an ``&`` or ``<``.
+Every Word template, clause body and ``when`` rule goes through :func:`environment`. It is
+Jinja's immutable sandbox, strict about undefined names and autoescaping, tightened in two ways:
+
+* **Allowlist.** A template reaches only :class:`~drafter.record.Record` fields (the case as
+  data, see :mod:`drafter.record`), the drafting helpers registered with :func:`helper`, Jinja's
+  loop and namespace objects, and the listed non-mutating methods of strings, tuples, mappings
+  and dates. Every other attribute and every other call is refused, whatever its name.
+* **Bounds.** Each render runs under a :class:`Limits` budget: the size of any string or list
+  built by ``*``, ``+``, ``%``, ``**``, ``join``, ``replace`` and the widening filters; loop
+  iterations; nested calls (macros calling themselves); total output; and wall-clock time. Going
+  over a bound stops the render with :class:`LimitExceeded`, which the callers report as a
+  :class:`~drafter.errors.TemplateError` naming the clause or template.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import enum
 import re
-from collections.abc import Mapping
+import time
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.filters import FILTERS
+from jinja2.runtime import LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from markupsafe import Markup, escape
-from pydantic import BaseModel
 
-from .compiled import TEMPLATE_FAILURES, describe_failure, protect_braces, template_lineno
+from .compiled import (
+    TEMPLATE_FAILURES,
+    LimitExceeded,
+    describe_failure,
+    protect_braces,
+    template_lineno,
+)
 from .errors import TemplateError
+from .record import Record, record_names
 from .text import format_date, format_time
 
-__all__ = ["DrafterSandbox", "clear_compiled", "environment", "evaluate", "render_text"]
+__all__ = [
+    "LIMITS",
+    "DrafterSandbox",
+    "LimitExceeded",
+    "Limits",
+    "clear_compiled",
+    "environment",
+    "evaluate",
+    "helper",
+    "render_text",
+]
 
 # Characters XML 1.0 forbids: one in a name would make the whole document unreadable.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class DrafterSandbox(SandboxedEnvironment):
-    """The sandbox, tightened: pydantic's ``model_*`` methods are off limits too.
+# --------------------------------------------------------------------------- bounds
 
-    Templates read case data; they have no business copying, constructing or dumping models.
+
+@dataclass(frozen=True)
+class Limits:
+    """The most one render may build, print, loop, nest and take.
+
+    A Word document's longest part is a few hundred kilobytes of XML; the limits sit orders of
+    magnitude above what any real template needs and far below what would exhaust the machine.
     """
 
+    max_string: int = 1_000_000
+    """Characters in one string, or items in one list, built inside a template."""
+    max_output: int = 20_000_000
+    """Characters one render may produce (static text repeated by loops included)."""
+    max_iterations: int = 100_000
+    """Loop iterations in one render, all loops together."""
+    max_depth: int = 40
+    """Calls nested inside one another (a macro calling itself)."""
+    max_int_bits: int = 4096
+    """Bits in an integer computed with ``*`` or ``**``."""
+    max_width: int = 1_000
+    """Width for ``center``, ``indent`` and ``%``/``format`` field widths."""
+    seconds: float = 5.0
+    """Wall-clock time for one render."""
+
+
+LIMITS = Limits()
+
+
+class _Budget:
+    """What one render has used so far."""
+
+    __slots__ = ("deadline", "depth", "iterations", "limits", "output")
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.seconds
+        self.iterations = 0
+        self.depth = 0
+        self.output = 0
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(f"took longer than {self.limits.seconds:g} seconds")
+
+    def charge_output(self, chars: int) -> None:
+        self.output += chars
+        if self.output > self.limits.max_output:
+            raise LimitExceeded(
+                f"produced more than {self.limits.max_output:,} characters of output"
+            )
+
+
+_current: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "drafter_budget", default=None
+)
+
+
+def _budget() -> _Budget:
+    """The running render's budget (outside a render, e.g. constant folding, a fresh one)."""
+    return _current.get() or _Budget(LIMITS)
+
+
+@contextlib.contextmanager
+def _bounded() -> Iterator[_Budget]:
+    """Run a render under a fresh budget (nested renders share the outer one)."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    budget = _Budget(LIMITS)
+    token = _current.set(budget)
+    try:
+        yield budget
+    finally:
+        _current.reset(token)
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, (str, list, tuple, dict, set, frozenset)):
+        return len(value)
+    return 0
+
+
+def _check_size(value: Any, what: str) -> Any:
+    limit = _budget().limits.max_string
+    if _size(value) > limit:
+        raise LimitExceeded(f"{what} built a value of {_size(value):,} items (limit {limit:,})")
+    return value
+
+
+def _check_int(value: Any, what: str) -> Any:
+    if isinstance(value, int) and value.bit_length() > _budget().limits.max_int_bits:
+        raise LimitExceeded(f"{what} built a number too large to print")
+    return value
+
+
+def _both_int(left: Any, right: Any) -> bool:
+    return isinstance(left, int) and isinstance(right, int)
+
+
+def _mul(left: Any, right: Any) -> Any:
+    limits = _budget().limits
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(count, int) and _size(seq) * max(count, 0) > limits.max_string:
+            raise LimitExceeded(
+                f"tried to repeat a value {count:,} times (limit {limits.max_string:,} items)"
+            )
+    bits = left.bit_length() + right.bit_length() if _both_int(left, right) else 0
+    if bits > limits.max_int_bits + 1:
+        raise LimitExceeded("tried to multiply numbers too large to print")
+    return left * right
+
+
+def _pow(left: Any, right: Any) -> Any:
+    limits = _budget().limits
+    growing = _both_int(left, right) and abs(left) > 1 and right > 0
+    if growing and left.bit_length() * right > limits.max_int_bits:
+        raise LimitExceeded(f"tried to raise a number to the power {right:,}")
+    if isinstance(right, (int, float)) and abs(right) > limits.max_int_bits:
+        raise LimitExceeded(f"tried to raise a number to the power {right:,}")
+    return left**right
+
+
+def _add(left: Any, right: Any) -> Any:
+    limit = _budget().limits.max_string
+    if _size(left) + _size(right) > limit:
+        raise LimitExceeded(f"tried to join two values into more than {limit:,} items")
+    return left + right
+
+
+# %-formatting: the widths and precisions in the format string, or a '*' that takes one.
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
+
+
+def _check_percent_format(fmt: str) -> None:
+    limit = _budget().limits.max_width
+    for spec in _PERCENT_SPEC.finditer(fmt):
+        for part in spec.groups():
+            if part == "*" or (part and int(part) > limit):
+                raise LimitExceeded(f"a format field is wider than {limit:,} characters")
+
+
+def _mod(left: Any, right: Any) -> Any:
+    if isinstance(left, str):
+        _check_percent_format(left)
+        return _check_size(left % right, "a % format")
+    return left % right
+
+
+_BINOPS: dict[str, Callable[[Any, Any], Any]] = {
+    "*": _mul,
+    "**": _pow,
+    "+": _add,
+    "%": _mod,
+}
+
+
+# --------------------------------------------------------------------------- bounded filters
+
+
+def _width(value: Any, what: str) -> Any:
+    limit = _budget().limits.max_width
+    if isinstance(value, str):
+        if len(value) > limit:
+            raise LimitExceeded(f"{what} was asked for a width of {len(value):,} characters")
+    elif isinstance(value, (int, float)) and abs(value) > limit:
+        raise LimitExceeded(f"{what} was asked for a width of {value:,}")
+    return value
+
+
+def _center(value: Any, width: int = 80) -> str:
+    _width(width, "center")
+    return str(FILTERS["center"](value, width))
+
+
+def _indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    _width(width, "indent")
+    lines = str(s).count("\n") + 1
+    pad = len(width) if isinstance(width, str) else int(width)
+    if (len(str(s)) + lines * pad) > _budget().limits.max_string:
+        raise LimitExceeded("indent would build too long a text")
+    return str(FILTERS["indent"](s, width, first, blank))
+
+
+def _format(value: Any, *args: Any, **kwargs: Any) -> str:
+    _check_percent_format(str(value))
+    return _check_size(FILTERS["format"](value, *args, **kwargs), "format")  # type: ignore[no-any-return]
+
+
+def _estimate_join(items: Iterable[Any], sep: Any) -> tuple[list[Any], int]:
+    listed = list(items)
+    _check_size(listed, "join")
+    return listed, sum(len(str(i)) for i in listed) + len(str(sep)) * max(len(listed) - 1, 0)
+
+
+@jinja2.pass_eval_context
+def _join(
+    eval_ctx: Any, value: Iterable[Any], d: str = "", attribute: str | int | None = None
+) -> str:
+    listed, total = _estimate_join(value, d)
+    if total > _budget().limits.max_string:
+        raise LimitExceeded(f"join would build {total:,} characters")
+    return str(FILTERS["join"](eval_ctx, listed, d, attribute))
+
+
+def _check_replace(s: Any, old: Any, new: Any, count: Any = None) -> None:
+    text, old, new = str(s), str(old), str(new)
+    hits = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    if len(text) + hits * max(len(new) - len(old), 0) > _budget().limits.max_string:
+        raise LimitExceeded("replace would build too long a text")
+
+
+@jinja2.pass_eval_context
+def _replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
+    _check_replace(s, old, new, count)
+    return str(FILTERS["replace"](eval_ctx, s, old, new, count))
+
+
+def _wordwrap_filter() -> Callable[..., str]:
+    wordwrap = FILTERS["wordwrap"]
+
+    @jinja2.pass_environment
+    def _wordwrap(env: Any, s: str, width: int = 79, *args: Any, **kwargs: Any) -> str:
+        if not isinstance(width, int) or width < 1:
+            raise LimitExceeded("wordwrap needs a width of at least 1")
+        _width(width, "wordwrap")
+        return _check_size(wordwrap(env, s, width, *args, **kwargs), "wordwrap")  # type: ignore[no-any-return]
+
+    return _wordwrap
+
+
+def _slice(value: Iterable[Any], slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    _width(slices, "slice")
+    yield from FILTERS["slice"](value, slices, fill_with)
+
+
+def _batch(value: Iterable[Any], linecount: int, fill_with: Any = None) -> Iterator[list[Any]]:
+    if fill_with is not None:
+        _width(linecount, "batch")
+    yield from FILTERS["batch"](value, linecount, fill_with)
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
+    limits = _budget().limits
+    if n > 100 or min > limits.max_width or max > limits.max_width:
+        raise LimitExceeded("lipsum was asked for more than 100 paragraphs of 1,000 words")
+    return generate_lorem_ipsum(n, html, min, max)
+
+
+@jinja2.pass_context  # never folded into a constant at compile time
+def _bounded_loop(context: Any, iterable: Any, static: int = 0) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this: counts iterations, charges its static text."""
+    budget = _budget()
+    limit = budget.limits.max_iterations
+    for item in iterable:
+        budget.iterations += 1
+        if budget.iterations > limit:
+            raise LimitExceeded(f"looped more than {limit:,} times")
+        if static:
+            budget.charge_output(static)
+        budget.tick()
+        yield item
+
+
+class _BoundedNamespace(Namespace):
+    """``namespace()``, whose values obey the size limit (no doubling a string in a loop)."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _check_size(value, "namespace assignment")
+        _check_int(value, "namespace assignment")
+        super().__setitem__(name, value)
+
+
+# --------------------------------------------------------------------------- the allowlist
+
+_STR_METHODS = frozenset(
+    {
+        *("capitalize", "casefold", "count", "endswith", "find", "index", "isalnum"),
+        *("isalpha", "isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle"),
+        *("isupper", "join", "lower", "lstrip", "partition", "removeprefix", "removesuffix"),
+        *("replace", "rfind", "rindex", "rpartition", "rsplit", "rstrip", "split"),
+        *("splitlines", "startswith", "strip", "swapcase", "title", "upper"),
+    }
+)
+"""String methods that read or shrink (``join`` and ``replace`` are size-checked when called)."""
+
+_SAFE_ATTRIBUTES: dict[type, frozenset[str]] = {
+    str: _STR_METHODS,
+    Markup: _STR_METHODS | {"striptags", "unescape"},
+    tuple: frozenset({"count", "index"}),
+    list: frozenset({"count", "index"}),
+    dict: frozenset({"get", "items", "keys", "values"}),
+    types.MappingProxyType: frozenset({"get", "items", "keys", "values"}),
+    dt.date: frozenset({"day", "isoformat", "isoweekday", "month", "weekday", "year"}),
+    dt.datetime: frozenset(
+        {"day", "hour", "isoformat", "isoweekday", "minute", "month", "weekday", "year"}
+    ),
+    dt.time: frozenset({"hour", "isoformat", "minute"}),
+    dt.timedelta: frozenset({"days"}),
+    LoopContext: frozenset(
+        {
+            *("changed", "cycle", "depth", "depth0", "first", "index", "index0", "last"),
+            *("length", "nextitem", "previtem", "revindex", "revindex0"),
+        }
+    ),
+    Cycler: frozenset({"current", "next", "reset"}),
+}
+"""Per type, the attributes a template may read (exact type match, no subclasses)."""
+
+_HELPERS: set[Callable[..., Any]] = set()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def helper(func: F) -> F:
+    """Register a function (or a method, by its function) as callable from templates."""
+    _HELPERS.add(func)
+    return func
+
+
+_GLOBAL_CALLABLES: frozenset[Any] = frozenset(
+    {safe_range, _lipsum, dict, _BoundedNamespace, Cycler, Joiner}
+)
+
+
+def _safe_attribute(obj: Any, attr: str) -> bool:
+    if isinstance(obj, Record):
+        return attr in record_names(obj)
+    if isinstance(obj, Namespace):
+        return attr in obj._Namespace__attrs
+    if isinstance(obj, enum.Enum):  # a closed-set value: its value, and string methods if a str
+        return attr == "value" or (isinstance(obj, str) and attr in _STR_METHODS)
+    allowed = _SAFE_ATTRIBUTES.get(type(obj))
+    return allowed is not None and attr in allowed
+
+
+def _safe_callable(obj: Any) -> bool:
+    if isinstance(obj, (Macro, LoopContext, Joiner)):
+        return True
+    if isinstance(obj, (types.MethodType, types.BuiltinMethodType)):
+        owner = getattr(obj, "__self__", None)
+        func = getattr(obj, "__func__", None)
+        if func is not None and func in _HELPERS:
+            return True
+        # A bound method of an allowed type, under a name the allowlist names (the only way a
+        # template can have obtained it).
+        return (
+            owner is not None
+            and not isinstance(owner, type)
+            and (_safe_attribute(owner, obj.__name__))
+        )
+    try:
+        return obj in _HELPERS or obj in _GLOBAL_CALLABLES
+    except TypeError:  # unhashable
+        return False
+
+
+class DrafterSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with an allowlist and per-render bounds (see the module doc)."""
+
+    intercepted_binops = frozenset(_BINOPS)
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """Refuse private attributes (the base sandbox) and pydantic's model machinery."""
-        if isinstance(obj, BaseModel) and attr.startswith(("model_", "__pydantic")):
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        """Allow only the attributes on the allowlist, whatever the object."""
+        return _safe_attribute(obj, attr)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Allow only registered helpers, Jinja's own callables and allowlisted methods."""
+        return _safe_callable(obj)
+
+    def wrap_str_format(self, value: Any) -> None:
+        """``str.format`` is not on the allowlist, so it is never wrapped into reach."""
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``*``, ``**``, ``+`` and ``%`` with their results bounded before they are built."""
+        return _BINOPS[operator](left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Call an allowed callable, bounding nesting, time and the size of what it returns."""
+        if not __self.is_safe_callable(__obj):
+            raise SecurityError(f"calling {_describe_callable(__obj)} is not allowed")
+        budget = _budget()
+        budget.tick()
+        if isinstance(__obj, LoopContext) and args:  # a recursive loop's next level
+            args = (_bounded_loop(None, args[0]), *args[1:])
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            if __obj.__name__ == "join" and args:
+                listed, total = _estimate_join(args[0], owner)
+                if total > budget.limits.max_string:
+                    raise LimitExceeded(f"join would build {total:,} characters")
+                args = (listed, *args[1:])
+            elif __obj.__name__ == "replace" and len(args) >= 2:
+                _check_replace(owner, *args[:3])
+        for arg in (*args, *kwargs.values()):  # a macro doubling its argument each call
+            _check_size(arg, "a call's argument")
+            _check_int(arg, "a call's argument")
+        budget.depth += 1
+        try:
+            if budget.depth > budget.limits.max_depth:
+                raise LimitExceeded(f"calls nested more than {budget.limits.max_depth} deep")
+            result = __context.call(__obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
+        _check_size(result, "a call")
+        return _check_int(result, "a call")
+
+    def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
+        """Route every loop through :func:`_bounded_loop` before the code is generated."""
+        for loop in source.find_all(nodes.For):
+            if isinstance(loop.iter, nodes.Filter) and loop.iter.name == "_drafter_loop":
+                continue
+            static = sum(len(d.data) for d in _static_text(loop.body))
+            loop.iter = nodes.Filter(
+                loop.iter,
+                "_drafter_loop",
+                [nodes.Const(static)],
+                [],
+                None,
+                None,
+                lineno=loop.lineno,
+            )
+        return str(super()._generate(source, *args, **kwargs))
+
+
+def _static_text(body: Iterable[nodes.Node]) -> Iterator[nodes.TemplateData]:
+    """The literal text a loop body writes each time round (nested loops charge their own)."""
+    for node in body:
+        if isinstance(node, nodes.For):
+            continue
+        if isinstance(node, nodes.TemplateData):
+            yield node
+        else:
+            yield from _static_text(node.iter_child_nodes())
+
+
+def _describe_callable(obj: Any) -> str:
+    name = getattr(obj, "__name__", None) or type(obj).__name__
+    return repr(str(name))
+
+
+class _BoundedTemplate(jinja2.Template):
+    """A template whose :meth:`render` runs under a budget and counts what it writes."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render under the limits; going over one raises :class:`LimitExceeded`."""
+        ctx = self.new_context(dict(*args, **kwargs))
+        with _bounded() as budget:
+            try:
+                chunks = _counted(self.root_render_func(ctx), budget)
+                return str(self.environment.concat(chunks))
+            except Exception:
+                self.environment.handle_exception()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        """Streaming would escape the budget: render whole instead."""
+        yield self.render(*args, **kwargs)
+
+
+def _counted(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
+    for chunk in chunks:
+        budget.charge_output(len(chunk))
+        yield chunk
 
 
 def _finalize(value: Any) -> Any:
-    """Escape inserted values, clause markup (``*``, ``[[``) included.
+    """Escape inserted values, clause markup (``*``, ``[[``) included, and count the output.
 
     A name or fact can then never switch on italics, bold or a highlight.
     """
+    budget = _budget()
+    budget.tick()
     if value is None:
         raise jinja2.UndefinedError("a template printed a value that is empty (None)")
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         return value
     if isinstance(value, dt.date):
         return format_date(value)
+    _check_int(value, "printing")
     text = _XML_INVALID.sub("", str(value))
+    budget.charge_output(len(text))
     escaped = str(escape(text)).replace("*", "&#42;").replace("[", "&#91;").replace("]", "&#93;")
     return Markup(protect_braces(escaped))
 
@@ -66,13 +563,34 @@ def environment() -> DrafterSandbox:
         finalize=_finalize,
         keep_trailing_newline=False,
     )
-    env.filters["date"] = format_date
-    env.filters["time"] = format_time
-    env.filters["upper_name"] = lambda s: str(s).upper()
+    env.template_class = _BoundedTemplate
+    env.globals.clear()
+    env.globals.update(
+        range=safe_range,
+        lipsum=_lipsum,
+        dict=dict,
+        namespace=_BoundedNamespace,
+        cycler=Cycler,
+        joiner=Joiner,
+    )
+    env.filters.update(
+        center=_center,
+        indent=_indent,
+        format=_format,
+        join=_join,
+        replace=_replace,
+        wordwrap=_wordwrap_filter(),
+        slice=_slice,
+        batch=_batch,
+        _drafter_loop=_bounded_loop,
+        date=format_date,
+        time=format_time,
+        upper_name=lambda s: str(s).upper(),
+    )
     return env
 
 
-# --------------------------------------------------------------------------- Word documents
+# --------------------------------------------------------------------------- clause text and rules
 
 
 @lru_cache(maxsize=4096)
@@ -103,10 +621,23 @@ def render_text(source: str, context: Mapping[str, Any], *, name: str) -> Markup
         raise TemplateError(f"{where}: {describe_failure(exc)}") from None
 
 
-def evaluate(expression: str, context: Mapping[str, Any], *, name: str) -> Any:
-    """Evaluate a Jinja expression (a clause's ``when``) in the sandbox."""
+def evaluate(
+    expression: str, context: Mapping[str, Any], *, name: str, undefined: bool = False
+) -> Any:
+    """Evaluate a Jinja expression (a clause's ``when``) in the sandbox.
+
+    An expression whose value is undefined (an unknown or forbidden name) fails here, with the
+    same message a clause body would get, not later when the caller tests its truth; with
+    ``undefined``, such a value is returned as None instead.
+    """
     try:
         compiled = _compiled_expression(expression)
-        return compiled(**dict(context))
+        with _bounded():
+            value = compiled(**dict(context))
+            if isinstance(value, jinja2.Undefined):
+                if undefined:
+                    return None
+                value._fail_with_undefined_error()
+            return value
     except TEMPLATE_FAILURES as exc:
         raise TemplateError(f"{name}: {describe_failure(exc)}") from None

@@ -14,6 +14,8 @@ from .authorities import Registry
 from .deadlines import reopen_window
 from .errors import TemplateError
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
+from .record import Record, as_record
+from .sandbox import helper
 from .text import Paragraph, Run, join_words, letter
 
 __all__ = ["OTHER_NAMES", "ROOT_TYPES", "ClauseScope", "disclosed_only", "resolve_exhibits"]
@@ -53,7 +55,13 @@ def _describe(item: Any) -> str:
 
 
 ROOT_TYPES: dict[str, Any] = {"case": Case, "r": Respondent, "spouse": Partner}
-"""Names clause text can use that are parts of the case model (checked attribute by attribute)."""
+"""Names clause text can use that are parts of the case model (checked attribute by attribute).
+
+Clause text sees each as a read-only record (:mod:`drafter.record`): its fields and the computed
+properties the model lists in ``template_properties``, no methods.
+"""
+
+helper(join_words)
 
 OTHER_NAMES = [
     *("name", "short", "they", "them", "their", "They", "Their"),
@@ -95,14 +103,32 @@ class ClauseScope:
     """Authority ids each clause cited, by clause id."""
     current: str = "<clause>"
     clause_id: str = ""
+    _names: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def case_record(self) -> Record:
+        """The case as templates see it (built once per scope)."""
+        record = self.names()["case"]
+        assert isinstance(record, Record)
+        return record
 
     def names(self) -> dict[str, Any]:
-        """The variables and helpers available to clause bodies and ``when`` expressions."""
+        """The variables and helpers available to clause bodies and ``when`` expressions.
+
+        Built once per scope; every value is data (records, strings, tuples) or a registered
+        helper, never a model object.
+        """
+        if self._names is None:
+            self._names = self._build_names()
+        return self._names
+
+    def _build_names(self) -> dict[str, Any]:
         r = self.case.respondent
+        case = as_record(self.case)
         they, them, their = ("I", "me", "my") if self.first_person else (r.they, r.them, r.their)
         return {
-            "case": self.case,
-            "r": r,
+            "case": case,
+            "r": case.respondent,
             "name": r.full_name,
             "short": r.short_name,
             "they": they,
@@ -110,7 +136,7 @@ class ClauseScope:
             "their": their,
             "They": they[0].upper() + they[1:],
             "Their": their[0].upper() + their[1:],
-            "spouse": self.case.relationships.spouse,
+            "spouse": case.relationships.spouse,
             "we": "we" if self.case.counsel else "I",
             "We": "We" if self.case.counsel else "I",
             "our": "our" if self.case.counsel else "my",
@@ -132,15 +158,16 @@ class ClauseScope:
             "first_person": self.first_person,
             "joint": self.case.dhs_position.stance == "joins",
             "pursue": self.case.request.pursue if self.case.request else None,
-            "reopen_window": reopen_window(self.case),
+            "reopen_window": as_record(reopen_window(self.case)),
             "equities": self.equities,
-            "open_petitions": [
-                p for p in self.case.petitions if p.status in ("pending", "approved")
-            ],
+            "open_petitions": tuple(
+                p for p in case.petitions if p.status in ("pending", "approved")
+            ),
         }
 
     # -- grammar ---------------------------------------------------------------------------
 
+    @helper
     def agree(self, singular: str, plural: str) -> str:
         """Pick the verb form that agrees with the respondent's pronoun (``has``/``have``).
 
@@ -150,6 +177,7 @@ class ClauseScope:
             return {"is": "am", "was": "was"}.get(singular, plural)
         return plural if self.case.respondent.plural else singular
 
+    @helper
     def subject(self, third: str, first: str, *, pronoun: bool = False) -> str:
         """The client as the subject of a verb.
 
@@ -163,13 +191,15 @@ class ClauseScope:
         plural = self.case.respondent.plural  # "they were", but "Mx. Volkova was"
         return f"{self.case.respondent.they} {_PLURAL.get(third, third) if plural else third}"
 
+    @helper
     def years_since(self, when: dt.date) -> int:
         """Whole years from ``when`` to the filing date."""
         on = self.case.filing.date
         years = on.year - when.year - ((on.month, on.day) < (when.month, when.day))
         return max(years, 0)
 
-    def equities(self) -> list[Equity]:
+    @helper
+    def equities(self) -> tuple[Record, ...]:
         """The described positive factors, labelled, in a fixed order (for compact motions)."""
         pf = self.case.positive_factors
         out = []
@@ -185,14 +215,16 @@ class ClauseScope:
         ):
             if factor is not None:
                 out.append(Equity(label, factor.description, list(factor.exhibits)))
-        return out
+        return tuple(as_record(e) for e in out)
 
-    def petitions(self, form: str, status: str | None = None) -> list[Any]:
+    @helper
+    def petitions(self, form: str, status: str | None = None) -> tuple[Record, ...]:
         """The case's petitions of a form (``"I-130"``), optionally of one status."""
-        return self.case.petitions_of(form, status)
+        return tuple(as_record(p) for p in self.case.petitions_of(form, status))
 
     # -- citations -------------------------------------------------------------------------
 
+    @helper
     def cite(self, authority_id: str, short: bool = False) -> Markup:
         """Cite an authority from the registry: in full the first time, short afterwards."""
         if authority_id not in self.registry:
@@ -215,6 +247,7 @@ class ClauseScope:
     def _exhibit_ids(self) -> set[str]:
         return {e.id for e in self.case.exhibits}
 
+    @helper
     def exhibit(self, exhibit_id: str) -> Markup:
         """``Exhibit B``: a reference lettered once the whole draft is known.
 
@@ -226,6 +259,7 @@ class ClauseScope:
             )
         return Markup(f"{_OPEN}{escape(exhibit_id)}{_CLOSE}")
 
+    @helper
     def see(self, exhibit_ids: Iterable[str]) -> Markup:
         """``(See Exhibits B and C.)``, or a highlighted placeholder when there is no exhibit."""
         ids = list(dict.fromkeys(exhibit_ids))
@@ -235,10 +269,12 @@ class ClauseScope:
             self.exhibit(i)
         return Markup(f"(See {_OPEN}{escape(','.join(ids))}{_CLOSE}.)")
 
+    @helper
     def has_evidence(self, *kinds: str) -> bool:
         """Whether the case lists an exhibit of any of the given kinds."""
         return any(e.kind.value in kinds for e in self.case.exhibits)
 
+    @helper
     def see_kind(self, *kinds: str) -> Markup:
         """Point at every exhibit of the given kinds (``see_kind("marriage_certificate")``)."""
         ids = [e.id for e in self.case.exhibits if e.kind.value in kinds]

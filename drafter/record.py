@@ -1,0 +1,127 @@
+"""Read-only, method-free views of case data: the only shape in which models reach a template.
+
+Templates, clause bodies and ``when`` rules never see a pydantic model, a dataclass or a class.
+They see :class:`Record` objects: a record has the fields of the model it came from plus the
+computed properties the model names in ``template_properties``, and nothing else. Lists become
+tuples and mappings become read-only mappings, so a template
+can read everything and change, construct or call nothing. The sandbox's attribute check
+(:mod:`drafter.sandbox`) allows exactly a record's own names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["Record", "as_record", "record_kind", "record_names", "template_properties"]
+
+
+class Record:
+    """A read-only bag of named values (one model instance, as templates see it).
+
+    Attribute access and subscripting (``case.respondent`` or ``case["respondent"]``) both read
+    the values; nothing can be set. ``kind`` (the model's name) is for error messages and the
+    memo; it is not reachable from a template.
+    """
+
+    __slots__ = ("_kind", "_values")
+
+    _kind: str
+    _values: Mapping[str, Any]
+
+    def __init__(self, kind: str, values: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_values", types.MappingProxyType(dict(values)))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._kind} has no field {name!r}") from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._kind} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self._kind} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self._kind == other._kind and dict(self._values) == dict(other._values)
+
+    def __hash__(self) -> int:
+        return hash((self._kind, tuple(self._values)))
+
+    def __repr__(self) -> str:
+        return f"<{self._kind}>"
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def record_names(record: Record) -> Mapping[str, Any]:
+    """The names a record carries, with their values (for the sandbox and the memo)."""
+    return record._values
+
+
+def record_kind(record: Record) -> str:
+    """The name of the model a record came from (``Respondent``)."""
+    return record._kind
+
+
+def template_properties(model: type) -> tuple[str, ...]:
+    """The computed properties a model class shows to templates (its ``template_properties``)."""
+    names: tuple[str, ...] = ()
+    for klass in reversed(model.__mro__):
+        names += tuple(klass.__dict__.get("template_properties", ()))
+    return tuple(dict.fromkeys(names))
+
+
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
+
+
+def as_record(value: Any) -> Any:
+    """Turn case data into what a template may see.
+
+    Pydantic models and dataclasses become :class:`Record` objects (fields plus the class's
+    ``template_properties``); lists and tuples tuples; mappings read-only
+    mappings with string keys. Strings, numbers, dates and anything else pass through as they
+    are: the sandbox refuses every attribute and call on an object that is not on its list, so
+    an object passed through is opaque (printable, nothing more).
+    """
+    if isinstance(value, Record):
+        return value
+    if isinstance(value, (enum.Enum, *_PLAIN)):  # immutable; the sandbox limits their attributes
+        return value
+    if isinstance(value, BaseModel):
+        cls = type(value)
+        values = {name: as_record(getattr(value, name)) for name in cls.model_fields}
+        for name in template_properties(cls):
+            values[name] = as_record(getattr(value, name))
+        return Record(cls.__name__, values)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        values = {f.name: as_record(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name in template_properties(type(value)):
+            values[name] = as_record(getattr(value, name))
+        return Record(type(value).__name__, values)
+    if isinstance(value, (list, tuple)):
+        return tuple(as_record(v) for v in value)
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({str(k): as_record(v) for k, v in value.items()})
+    return value
