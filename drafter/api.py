@@ -12,6 +12,7 @@ from .clauses import ClauseLibrary
 from .documents import get_document
 from .drafting import Draft, builtin_dir, compose, draft, load_library
 from .errors import OutputExistsError, UserError
+from .inputs import set_input_limits
 from .lint import LintReport, lint_library
 from .memo import Memo, build_memo
 from .model import Case
@@ -21,6 +22,7 @@ from .suggestions import Suggestions
 from .suggestions import suggest as _suggest
 
 __all__ = [
+    "set_input_limits",
     "Draft",
     "builtin_dir",
     "case_schema",

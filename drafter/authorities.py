@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .errors import ClauseError
+from .errors import ClauseError, UserError
+from .inputs import check_data, excerpt, read_text
 
 __all__ = ["Authority", "Registry", "Status"]
 
@@ -77,11 +78,17 @@ class Registry:
             ClauseError: the file is missing, not YAML, or an entry is malformed.
         """
         try:
-            raw = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ClauseError(f"{path}: no such authority registry") from None
+            raw = check_data(
+                YAML(typ="safe").load(read_text(path, what="authority registry")),
+                source=str(path),
+            )
+        except UserError as exc:
+            raise ClauseError(exc.message, exc.hint) from None
         except YAMLError as exc:
-            raise ClauseError(f"{path}: not valid YAML: {exc}") from None
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+            raise ClauseError(f"{path}: not valid YAML: {excerpt(message, 100)[1:-1]}") from None
+        except (RecursionError, ValueError, OverflowError):
+            raise ClauseError(f"{path}: not an authority registry drafter can read") from None
         try:
             authorities = _LIST.validate_python(raw or [])
         except ValidationError as exc:

@@ -17,7 +17,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import CaseFileError, CaseValidationError, Problem
+from .errors import CaseFileError, CaseValidationError, Problem, UserError
+from .inputs import check_data, excerpt, input_limits, read_text
 from .model import Case
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 Loc = tuple[str | int, ...]
+_KIND = {str: "piece of text", list: "list", int: "number", float: "number", bool: "true/false"}
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -53,52 +55,97 @@ def _yaml() -> YAML:
 def read_case_data(path: str | Path) -> tuple[Any, dict[Loc, int]]:
     """Read a case file into plain Python data and a map from field path to line number.
 
+    The file must be a regular file under the input size limit; its data is bounded in nesting,
+    size (YAML aliases included) and integer length (:mod:`drafter.inputs`).
+
     Raises:
-        CaseFileError: the file is missing, a directory, of an unknown kind, or not valid YAML/JSON.
+        CaseFileError: the file is missing, a directory or pipe, too large, of an unknown kind,
+            or not valid YAML/JSON.
     """
     path = Path(path)
-    if not path.exists():
-        raise CaseFileError(f"{path}: no such case file")
-    if path.is_dir():
-        raise CaseFileError(
-            f"{path}: is a directory, expected a case file ({', '.join(CASE_SUFFIXES)})"
-        )
     suffix = path.suffix.lower()
-    if suffix not in CASE_SUFFIXES:
+    if suffix not in CASE_SUFFIXES and not path.is_dir():
         raise CaseFileError(
             f"{path}: unknown kind of case file {suffix or '(no extension)'!r}",
             hint=f"Case files end in {', '.join(CASE_SUFFIXES)}.",
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CaseFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise CaseFileError(f"{path}: cannot be read: {exc.strerror}") from None
+        text = read_text(path, what=f"case file ({', '.join(CASE_SUFFIXES)})")
+    except UserError as exc:
+        raise CaseFileError(exc.message, exc.hint) from None
+    if "\x00" in text:
+        raise CaseFileError(f"{path}: holds NUL bytes; this is not a text case file")
+    lines: dict[Loc, int] = {}
     if suffix == ".json":
         try:
-            return json.loads(text), {}
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CaseFileError(
                 f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
             ) from None
+        except (RecursionError, ValueError) as exc:
+            raise CaseFileError(
+                f"{path}: not a case file drafter can read: {_reason(exc)}"
+            ) from None
+        _json_lines(text, lines)
+    else:
+        raw = _load_yaml(path, text)
+        try:
+            data = _plain(raw, (), lines)
+        except CaseFileError as exc:
+            raise CaseFileError(f"{path}: {exc.message}") from None
+    try:
+        return check_data(data, source=str(path)), lines
+    except UserError as exc:
+        raise CaseFileError(exc.message) from None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return excerpt(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 80)
+
+
+def _load_yaml(path: Path, text: str) -> Any:
     yaml = _yaml()
     try:
-        raw = yaml.load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise CaseFileError(f"{where}: not valid YAML: {what}") from None
+        raise CaseFileError(f"{where}: not valid YAML: {excerpt(what, 100)[1:-1]}") from None
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CaseFileError(f"{path}: not valid YAML: {first}") from None
-    lines: dict[Loc, int] = {}
-    return _plain(raw, (), lines), lines
+        raise CaseFileError(f"{path}: not valid YAML: {excerpt(first, 100)[1:-1]}") from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        # ruamel raises these for absurd input: 5,000-digit numbers, thousands of nested lists.
+        raise CaseFileError(f"{path}: not a case file drafter can read: {_reason(exc)}") from None
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Turn ruamel's round-trip nodes into plain data, recording each key's and item's line."""
+def _json_lines(text: str, lines: dict[Loc, int]) -> None:
+    """Field lines for a JSON case file: JSON is YAML, so ruamel can say where each key sits."""
+    try:
+        _plain(_yaml().load(text), (), lines)
+    except Exception:  # noqa: BLE001 - line numbers are a courtesy; json has already parsed it
+        lines.clear()
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], seen: list[int] | None = None) -> Any:
+    """Turn ruamel's round-trip nodes into plain data, recording each key's and item's line.
+
+    ``seen`` counts the values produced: an alias is expanded each time it is used, so a few
+    lines of anchors could otherwise expand to billions of values.
+    """
+    if seen is None:
+        seen = [0]
+    seen[0] += 1
+    limits = input_limits()
+    if seen[0] > limits.nodes or len(loc) > limits.depth:
+        raise CaseFileError(
+            f"holds more than {limits.nodes:,} values or nests deeper than {limits.depth} "
+            "levels (YAML aliases count each time they are used)"
+        )
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for key, value in node.items():
@@ -107,7 +154,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
                 lines[(*loc, str(key))] = line + 1
             except (KeyError, TypeError):
                 pass
-            out[str(key)] = _plain(value, (*loc, str(key)), lines)
+            out[str(key)] = _plain(value, (*loc, str(key)), lines, seen)
         return out
     if isinstance(node, CommentedSeq):
         items = []
@@ -117,7 +164,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
                 lines[(*loc, i)] = line + 1
             except (KeyError, TypeError, IndexError):
                 pass
-            items.append(_plain(value, (*loc, i), lines))
+            items.append(_plain(value, (*loc, i), lines, seen))
         return items
     if isinstance(node, bool) or node is None:
         return node
@@ -153,9 +200,17 @@ def parse_case(
         CaseValidationError: listing every problem, each with its field path and line.
     """
     if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else f"a {_KIND.get(type(data), 'single value')}"
         raise CaseValidationError(
             source, [Problem("", f"the case file must be a mapping of fields, but it is {kind}")]
+        )
+    if data and not set(map(str, data)) & set(Case.model_fields):
+        keys = ", ".join(excerpt(str(k), 20) for k in list(data)[:3])
+        raise CaseFileError(
+            f"{source}: is not a drafter case file: none of its top-level keys ({keys}"
+            f"{', ...' if len(data) > 3 else ''}) is a case field",
+            hint="A case file starts with respondent:, proceedings: and filing:; "
+            "`drafter init FILE` writes a starter.",
         )
     try:
         return Case.model_validate(data, context={"today": today or dt.date.today()})

@@ -20,7 +20,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .authorities import Registry
-from .errors import ClauseError
+from .errors import ClauseError, UserError
+from .inputs import check_data, excerpt, read_text
 from .model import ExhibitKind
 
 __all__ = [
@@ -91,6 +92,11 @@ class Clause:
         return self.meta.id
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return excerpt(text.splitlines()[0] if text else type(exc).__name__, 100)[1:-1]
+
+
 def parse_clause(
     path: Path, text: str | None = None, *, root: Path | None = None, origin: str = "built-in"
 ) -> Clause:
@@ -102,9 +108,9 @@ def parse_clause(
     """
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ClauseError(f"{path}: cannot be read: {exc}") from None
+            text = read_text(path, what="clause file")
+        except UserError as exc:
+            raise ClauseError(exc.message, exc.hint) from None
     match = _FRONT.match(text)
     if not match:
         raise ClauseError(
@@ -117,7 +123,13 @@ def parse_clause(
         line = (exc.problem_mark.line + 2) if exc.problem_mark else 1
         raise ClauseError(f"{path}:{line}: front matter is not valid YAML: {exc.problem}") from None
     except YAMLError as exc:
-        raise ClauseError(f"{path}: front matter is not valid YAML: {exc}") from None
+        raise ClauseError(f"{path}: front matter is not valid YAML: {_first_line(exc)}") from None
+    except (RecursionError, ValueError, OverflowError):
+        raise ClauseError(f"{path}: front matter is not YAML drafter can read") from None
+    try:
+        check_data(raw, source=f"{path} (front matter)")
+    except UserError as exc:
+        raise ClauseError(exc.message) from None
     if not isinstance(raw, dict):
         raise ClauseError(f"{path}:2: front matter must be a mapping of settings")
     try:

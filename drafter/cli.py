@@ -29,6 +29,10 @@ class _Group(click.Group):
             if hint:
                 click.echo(f"Hint: {hint}", err=True)
             ctx.exit(1)
+        except MemoryError:
+            # Every input is bounded; should one still exhaust memory, say so without a dump.
+            click.echo("Error: ran out of memory; nothing was written", err=True)
+            ctx.exit(1)
 
 
 _case_arg = click.argument("case", type=click.Path(path_type=Path))
@@ -55,9 +59,15 @@ _library_opt = click.option(
 )
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drafter")
-def cli() -> None:
+@click.option(
+    "--max-input-mb",
+    type=click.FloatRange(min=0.001),
+    default=None,
+    help="Largest case, clause or registry file to read, in MB (default 4).",
+)
+def cli(max_input_mb: float | None) -> None:
     """Draft immigration prosecutorial discretion filings as Word documents.
 
     A case file (YAML or JSON) describes one client; drafter picks the clauses that fit, renders
@@ -69,6 +79,7 @@ def cli() -> None:
         drafter validate my-client.yaml
         drafter render my-client.yaml --document pd-request --out drafts/
     """
+    api.set_input_limits(max_mb=max_input_mb)
 
 
 @cli.command()

@@ -31,7 +31,8 @@ from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .errors import TemplateError
+from .errors import TemplateError, UserError
+from .inputs import check_zip, input_limits, read_bytes
 from .record import as_record
 
 __all__ = [
@@ -104,7 +105,13 @@ class CompiledTemplate:
         self.name = source_name or str(path)
         self.env = env
         _check_template_file(self.path)
-        data = self.path.read_bytes()
+        try:
+            data = read_bytes(
+                self.path, what="Word template", max_bytes=input_limits().package_bytes
+            )
+            check_zip(data, source=self.name, what="Word template")
+        except UserError as exc:
+            raise TemplateError(exc.message, exc.hint) from None
         try:
             document = Document(io.BytesIO(data))
             with zipfile.ZipFile(io.BytesIO(data)) as z:

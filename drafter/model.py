@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -55,13 +56,48 @@ class _Model(BaseModel):
 
     template_properties: ClassVar[tuple[str, ...]] = ()
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        """Refuse text a Word document cannot hold, and dates that can only be typos."""
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                check_text(item)
+            elif isinstance(item, dt.date) and item.year < 1900:
+                raise ValueError(f"{item.isoformat()} is before 1900; check the year")
+        return value
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------- text
+
+# Characters XML 1.0 cannot carry (a document holding one will not open), and the private-use
+# characters drafter uses internally to mark exhibit references in drafted text.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]")
+
+
+def check_text(value: str) -> str:
+    """Refuse text with a character a Word document cannot hold (control, private-use).
+
+    Raises:
+        ValueError: naming the character and where it is.
+    """
+    bad = _UNSTORABLE.search(value)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        kind = "private-use" if "\ue000" <= bad.group() <= "\uf8ff" else "control"
+        raise ValueError(
+            f"contains a {kind} character ({code}) at position {bad.start() + 1}, which a Word "
+            "document cannot hold; retype the text"
+        )
+    return value
 
 
 # --------------------------------------------------------------------------- identifiers
 
-_A_NUMBER_RE = re.compile(r"^A?(\d{8,9})$")
-_RECEIPT_RE = re.compile(r"^[A-Z]{3}\d{10}$")
+_A_NUMBER_RE = re.compile(r"^A?([0-9]{8,9})$")
+_RECEIPT_RE = re.compile(r"^[A-Z]{3}[0-9]{10}$")
 
 
 def normalize_a_number(value: Any) -> Any:

@@ -60,8 +60,9 @@ __all__ = [
     "render_text",
 ]
 
-# Characters XML 1.0 forbids: one in a name would make the whole document unreadable.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (one would make the document unreadable), and the private-use
+# characters that mark exhibit references: data printed into a template never carries them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]")
 
 
 # --------------------------------------------------------------------------- bounds
