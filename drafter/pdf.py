@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,8 +21,67 @@ __all__ = ["convert_to_pdf", "require_soffice", "soffice"]
 
 
 def soffice() -> str | None:
-    """The LibreOffice executable, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice executable, if installed.
+
+    Where the ``soffice`` launcher is a script that starts ``soffice.bin`` through a splash
+    process, ``soffice.bin`` itself is used: one process, which dies with the drafter process
+    that started it and is killed whole on a timeout.
+    """
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        return None
+    direct = Path(os.path.realpath(found)).with_name("soffice.bin")
+    if direct.is_file() and os.access(direct, os.X_OK):
+        return str(direct)
+    return found
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Ask Linux to kill this process when the process that started it dies (kill -9 too)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+_RESTART = 81
+"""LibreOffice's exit status asking to be started again (after creating a fresh profile)."""
+
+
+def _launch(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, killed whole on timeout
+        preexec_fn=_die_with_parent,  # only calls prctl, safe before exec
+    )
+
+
+def _run_all(commands: list[list[str]], *, timeout: float) -> None:
+    """Run LibreOffice commands side by side until each is done, restarted once if it asks."""
+    deadline = time.monotonic() + timeout
+    running = [(_launch(c), c, 0) for c in commands]
+    while running:
+        proc, command, restarts = running.pop(0)
+        try:
+            code = proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            continue
+        if code == _RESTART and restarts < 2:
+            running.append((_launch(command), command, restarts + 1))
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a LibreOffice process and everything it started, and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.kill()
+    proc.wait()
 
 
 def require_soffice() -> str:
@@ -58,29 +123,21 @@ def convert_to_pdf(
             groups = [
                 files[i :: max(processes, 1)] for i in range(min(max(processes, 1), len(files)))
             ]
-            procs = [
-                subprocess.Popen(
-                    [
-                        exe,
-                        f"-env:UserInstallation=file://{tmp}/profile-{i}",
-                        "--headless",
-                        "--convert-to",
-                        "pdf",
-                        "--outdir",
-                        tmp,
-                        *map(str, group),
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
+            commands = [
+                [
+                    exe,
+                    # A file:// URL, encoded: a folder named "a #1 100%" must still work.
+                    f"-env:UserInstallation={(Path(tmp) / f'profile-{i}').as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    *map(str, group),
+                ]
                 for i, group in enumerate(groups)
             ]
-            for proc in procs:
-                try:
-                    proc.wait(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            _run_all(commands, timeout=timeout)
             for f in files:
                 made = Path(tmp) / (f.stem + ".pdf")
                 if not made.exists() or made.stat().st_size == 0:

@@ -94,7 +94,7 @@ def to_pdf_text(docx_files: list[Path], outdir: Path) -> dict[Path, str]:
     subprocess.run(
         [
             exe,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",

@@ -55,3 +55,48 @@ def test_every_document_opens_and_holds_the_case(pdf_texts):
             assert "CERTIFICATE OF SERVICE" in text
             assert "NOT DETAINED" in text or "DETAINED" in text
             assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in text
+
+
+def test_pdf_beside_a_docx_in_a_folder_with_space_hash_and_percent(tmp_path):
+    from drafter.pdf import convert_to_pdf
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    folder = tmp_path / "client #7 at 100% done"
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    _, target = drafter.draft_to_file(case, "pd-request", folder)
+    outcome = convert_to_pdf([target], timeout=120)
+    assert outcome == {target: None}
+    assert target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def _soffice_processes():
+    import os
+
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if b"soffice" in fh.read():
+                        found.append(int(pid))
+            except OSError:
+                pass
+    return set(found)
+
+
+def test_timeout_kills_libreoffice_and_leaves_nothing_running(tmp_path):
+    from drafter.pdf import convert_to_pdf
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    before = _soffice_processes()
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    _, target = drafter.draft_to_file(case, "pd-request", tmp_path)
+    outcome = convert_to_pdf([target], timeout=0.05)
+    assert outcome[target] == "LibreOffice did not convert it"
+    assert not target.with_suffix(".pdf").exists()
+    assert _soffice_processes() - before == set()
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary folder left
