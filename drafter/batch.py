@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .casefile import parse_case, read_case_data
+from .casefile import parse_case, read_case_data, required_paths
 from .clauses import ClauseLibrary, clause_files
 from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
@@ -84,6 +84,8 @@ class BatchOptions:
     force: bool = False
     pdf: bool = False
     today: dt.date | None = None
+    sheet_name: str | None = None
+    """For an XLSX workbook, the worksheet to read (default: the active one)."""
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,7 @@ def run_batch(
     kind = get_document(options.document)
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UserError(f"{options.out_dir}: --out must be a directory, but a file is there")
-    sheet = open_sheet(options.sheet)
+    sheet = open_sheet(options.sheet, sheet_name=options.sheet_name)
     header_warnings = [
         f"{c.describe()}: not a field of the case model; rows that fill it will fail"
         for c in unknown_columns(sheet.columns)
@@ -397,6 +399,11 @@ def run_batch(
                 f"{options.defaults}: the defaults file must be a mapping of case fields"
             )
         defaults = data
+    try:
+        _check_required_columns(sheet, defaults, options)
+    except UserError:
+        sheet.close()
+        raise
     library = load_library(options.library)  # fail fast, once, on a broken library
     template = options.template or builtin_dir("templates") / kind.template
     from .compiled import compile_template
@@ -463,6 +470,19 @@ def run_batch(
         pdf_failures,
         stop_reason or "",
     )
+
+
+def _check_required_columns(sheet: Sheet, defaults: dict[str, Any], options: BatchOptions) -> None:
+    """Refuse, once, a sheet that lacks a column every row needs (rather than fail every row)."""
+    given = set(flatten(defaults)) | {c.path for c in sheet.columns}
+    missing = [p for p in required_paths() if p not in given]
+    if missing:
+        where = f" or in {options.defaults}" if options.defaults else ""
+        raise UserError(
+            f"{options.sheet}: no column for {', '.join(missing)}, which every case needs",
+            hint=f"Add the column{'s' if len(missing) > 1 else ''} to row 1{where}, "
+            "or give shared values with --defaults.",
+        )
 
 
 def _run_pool(

@@ -22,10 +22,12 @@ from .inputs import check_data, excerpt, input_limits, read_text
 from .model import Case
 
 __all__ = [
+    "field_annotation",
     "fields_at",
     "load_case",
     "parse_case",
     "read_case_data",
+    "required_paths",
     "strip_optional",
     "validation_problems",
 ]
@@ -270,8 +272,8 @@ def _message(err: Any, loc: Loc) -> str:
     return msg
 
 
-def fields_at(loc: Loc) -> list[str]:
-    """The field names allowed at a path in the case model (for 'did you mean')."""
+def field_annotation(loc: Loc) -> Any:
+    """The type of the field at a path in the case model (Optional stripped), or None."""
     tp: Any = Case
     for part in loc:
         tp = strip_optional(tp)
@@ -281,8 +283,27 @@ def fields_at(loc: Loc) -> list[str]:
         elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
             tp = tp.model_fields[part].annotation
         else:
-            return []
-    tp = strip_optional(tp)
+            return None
+    return strip_optional(tp)
+
+
+def required_paths(model: type[BaseModel] = Case, prefix: str = "") -> list[str]:
+    """The dotted paths of the fields every case must give (required all the way down)."""
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        if not info.is_required():
+            continue
+        tp = strip_optional(info.annotation)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            out += required_paths(tp, f"{prefix}{name}.")
+        else:
+            out.append(f"{prefix}{name}")
+    return out
+
+
+def fields_at(loc: Loc) -> list[str]:
+    """The field names allowed at a path in the case model (for 'did you mean')."""
+    tp = field_annotation(loc)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []

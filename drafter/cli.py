@@ -386,6 +386,11 @@ def batch() -> None:
     type=click.Path(path_type=Path),
     help="A case file with values shared by every row (counsel, OPLA office, filing date).",
 )
+@click.option(
+    "--sheet",
+    "sheet_name",
+    help="For an .xlsx workbook, the worksheet to read (default: the active one).",
+)
 @_template_opt
 @_library_opt
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
@@ -400,6 +405,7 @@ def batch_run(
     out_dir: Path,
     workers: int,
     defaults: Path | None,
+    sheet_name: str | None,
     template: Path | None,
     library: Path | None,
     pdf: bool,
@@ -434,6 +440,7 @@ def batch_run(
             defaults=defaults,
             force=force,
             pdf=pdf,
+            sheet_name=sheet_name,
         ),
         echo=echo,
         tty=sys.stderr.isatty(),

@@ -109,7 +109,9 @@ class CompiledTemplate:
             data = read_bytes(
                 self.path, what="Word template", max_bytes=input_limits().package_bytes
             )
-            check_zip(data, source=self.name, what="Word template")
+            check_zip(
+                data, source=self.name, what="Word template", not_zip="not a Word .docx document"
+            )
         except UserError as exc:
             raise TemplateError(exc.message, exc.hint) from None
         try:

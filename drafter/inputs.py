@@ -23,6 +23,7 @@ from .errors import UserError
 __all__ = [
     "InputLimits",
     "check_data",
+    "check_file",
     "check_zip",
     "excerpt",
     "input_limits",
@@ -93,16 +94,13 @@ def _size_words(n: int) -> str:
     return f"{n / _MB:g} MB" if n >= _MB else f"{n:,} bytes"
 
 
-def read_bytes(path: Path, *, what: str, max_bytes: int | None = None) -> bytes:
-    """Read a regular file whole, refusing anything else and anything too large.
+def check_file(path: Path, *, what: str, max_bytes: int | None = None) -> None:
+    """Check, without opening it, that a path is a regular file under the size limit.
 
-    Args:
-        path: the file.
-        what: what the file is, for messages (``case file``, ``Word template``).
-        max_bytes: the size limit (default: the data-file limit).
+    For files that are then streamed rather than read whole (CSV sheets).
 
     Raises:
-        UserError: the file is missing, not a regular file, too large or unreadable.
+        UserError: the file is missing, not a regular file, or too large.
     """
     limit = max_bytes if max_bytes is not None else _limits.data_bytes
     try:
@@ -121,6 +119,21 @@ def read_bytes(path: Path, *, what: str, max_bytes: int | None = None) -> bytes:
             f"a {what} may be",
             hint="Check that this is the right file; --max-input-mb raises the limit.",
         )
+
+
+def read_bytes(path: Path, *, what: str, max_bytes: int | None = None) -> bytes:
+    """Read a regular file whole, refusing anything else and anything too large.
+
+    Args:
+        path: the file.
+        what: what the file is, for messages (``case file``, ``Word template``).
+        max_bytes: the size limit (default: the data-file limit).
+
+    Raises:
+        UserError: the file is missing, not a regular file, too large or unreadable.
+    """
+    limit = max_bytes if max_bytes is not None else _limits.data_bytes
+    check_file(path, what=what, max_bytes=limit)
     try:
         # O_NONBLOCK: if the file was swapped for a FIFO since the check, do not wait on it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -191,8 +204,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_zip(data: bytes, *, source: str, what: str) -> None:
+def check_zip(data: bytes, *, source: str, what: str, not_zip: str | None = None) -> None:
     """Check a zip package's members before any is decompressed (no zip bombs, no DTDs).
+
+    Args:
+        data: the package's bytes.
+        source: how to name it in messages.
+        what: what it should be (``Word template``).
+        not_zip: the message when it is no zip at all (default ``not a readable <what>``).
 
     Raises:
         UserError: not a zip package, a member too large once decompressed, or XML carrying a
@@ -222,7 +241,8 @@ def check_zip(data: bytes, *, source: str, what: str) -> None:
                         f"type (<!DOCTYPE>), which a genuine {what} never does"
                     )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise UserError(f"{source}: not a {what} (not a valid zip package: {exc})") from None
+        said = not_zip or f"not a readable {what}"
+        raise UserError(f"{source}: {said} (not a valid zip package: {exc})") from None
 
 
 def _declares_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

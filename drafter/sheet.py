@@ -7,14 +7,16 @@ import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from .casefile import fields_at
+from .casefile import field_annotation, fields_at
 from .errors import UserError
+from .inputs import check_file, check_zip, excerpt, input_limits, read_bytes
 
 __all__ = ["Column", "Row", "flatten", "open_sheet", "row_data", "unknown_columns", "write_sheet"]
 
@@ -61,26 +63,30 @@ class Sheet:
         return next((c for c in self.columns if c.path == path), None)
 
 
-def open_sheet(path: Path) -> Sheet:
+def open_sheet(path: Path, *, sheet_name: str | None = None) -> Sheet:
     """Open a CSV or XLSX sheet of clients.
 
+    Args:
+        path: the sheet.
+        sheet_name: for XLSX, the worksheet to read (default: the active one).
+
     Raises:
-        UserError: the file is missing, of another kind, unreadable, or its header is unusable
-            (empty or repeated column names).
+        UserError: the file is missing, not a regular file, too large, of another kind,
+            unreadable, or its header is unusable (empty or repeated column names, or a
+            semicolon-separated CSV).
     """
     path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: no such spreadsheet")
-    if path.is_dir():
-        raise UserError(f"{path}: is a directory, expected a .csv or .xlsx file")
     suffix = path.suffix.lower()
+    if suffix not in SHEET_SUFFIXES and not path.is_dir():
+        raise UserError(
+            f"{path}: expected a .csv or .xlsx spreadsheet, got {suffix or 'no extension'!r}"
+        )
     if suffix == ".csv":
+        check_file(path, what="spreadsheet (.csv)", max_bytes=input_limits().sheet_bytes)
         return _open_csv(path)
-    if suffix == ".xlsx":
-        return _open_xlsx(path)
-    raise UserError(
-        f"{path}: expected a .csv or .xlsx spreadsheet, got {suffix or 'no extension'!r}"
-    )
+    data = read_bytes(path, what="spreadsheet (.xlsx)", max_bytes=input_limits().package_bytes)
+    check_zip(data, source=str(path), what=".xlsx workbook")
+    return _open_xlsx(path, data, sheet_name)
 
 
 def _check_header(path: Path, names: list[str]) -> None:
@@ -105,13 +111,19 @@ def _open_csv(path: Path) -> Sheet:
         fh = path.open(encoding="utf-8-sig", newline="")
     except UnicodeDecodeError as exc:
         raise UserError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the sheet as CSV UTF-8"
+            f"{path}: not UTF-8 text (byte {exc.start}; perhaps saved as Windows-1252)",
+            hint="In Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'.",
         ) from None
     except csv.Error as exc:
         raise UserError(f"{path}: not a readable CSV file: {exc}") from None
     reader = csv.reader(fh)
     try:
         header = [h.strip() for h in next(reader, [])]
+        if len(header) == 1 and header[0].count(";") >= 1:
+            raise UserError(
+                f"{path}: row 1 is one column holding ';' - the file is semicolon-separated",
+                hint="Save it as 'CSV UTF-8 (Comma delimited)'; drafter reads commas.",
+            )
         _check_header(path, header)
     except BaseException:
         fh.close()
@@ -120,10 +132,8 @@ def _open_csv(path: Path) -> Sheet:
 
     def rows() -> Iterator[Row]:
         with fh:
-            line = reader.line_num
-            for values in reader:
-                number = line + 1
-                line = reader.line_num
+            # Spreadsheet rows are records: a cell holding a line break is still one row.
+            for number, values in enumerate(reader, start=2):
                 cells: dict[str, Any] = {
                     c.path: v for c, v in zip(columns, values, strict=False) if _present(v)
                 }
@@ -135,14 +145,19 @@ def _open_csv(path: Path) -> Sheet:
     return Sheet(path, columns, rows(), max(total, 0))
 
 
-def _open_xlsx(path: Path) -> Sheet:
+def _open_xlsx(path: Path, data: bytes, sheet_name: str | None) -> Sheet:
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise UserError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 80)[1:-1]})"
         ) from None
-    sheet = book.worksheets[0]
+    try:
+        sheet = _pick_sheet(path, book, sheet_name)
+    except BaseException:
+        book.close()
+        raise
     values = sheet.iter_rows(values_only=True)
     header_row = next(values, ())
     header = [str(h).strip() if h is not None else "" for h in header_row]
@@ -168,12 +183,47 @@ def _open_xlsx(path: Path) -> Sheet:
     return Sheet(path, columns, rows(), total)
 
 
+def _pick_sheet(path: Path, book: Any, name: str | None) -> Any:
+    """The worksheet to read: the one named, or the active one; never a hidden one silently."""
+    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    if name is not None:
+        if name not in book.sheetnames:
+            raise UserError(
+                f"{path}: has no worksheet {excerpt(name)}; its sheets: "
+                + ", ".join(map(repr, book.sheetnames))
+            )
+        sheet = book[name]
+        if sheet.sheet_state != "visible":
+            raise UserError(
+                f"{path}: worksheet {name!r} is hidden; unhide it in Excel if it is the one"
+            )
+        return sheet
+    sheet = book.active
+    if sheet is None or sheet.sheet_state != "visible":
+        raise UserError(
+            f"{path}: its active worksheet is hidden or missing",
+            hint="Name the sheet with --sheet; visible sheets: " + ", ".join(map(repr, visible)),
+        )
+    return sheet
+
+
 def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _scalar(value: Any) -> Any:
-    """A cell as case data: dates as ISO text, whole numbers without '.0', text trimmed."""
+@lru_cache(maxsize=1024)
+def _is_boolean(path: str) -> bool:
+    """Whether a column's field is true/false (only there does ``TRUE`` mean a boolean)."""
+    parts = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+    return field_annotation(parts) is bool
+
+
+def _scalar(value: Any, *, boolean: bool = False) -> Any:
+    """A cell as case data: dates as ISO text, whole numbers without '.0', text trimmed.
+
+    ``TRUE``/``FALSE`` text becomes a boolean only in a true/false column: a client named
+    True stays True.
+    """
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
@@ -181,7 +231,7 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, bool):
-        return value
+        return value if boolean else str(value).upper()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):
@@ -189,7 +239,7 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         lowered = text.lower()
-        if lowered in ("true", "false"):
+        if boolean and lowered in ("true", "false"):
             return lowered == "true"
         return text
     return value
@@ -222,7 +272,7 @@ def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
             node = child
         if parts[-1] in node and isinstance(node[parts[-1]], dict):
             raise RowError(f"column {path}: is both a value and a group")
-        node[parts[-1]] = _scalar(value)
+        node[parts[-1]] = _scalar(value, boolean=_is_boolean(path))
     data: dict[str, Any] = _lists(root, "")
     return data
 

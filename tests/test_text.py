@@ -27,7 +27,9 @@ def test_paragraph_breaks():
     assert [p.plain for p in paras] == ["one line", "two"]
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Zl", "Zp")), min_size=1)
+)
 def test_inserted_values_never_become_markup(value):
     rendered = render_text("{{ v }}", {"v": value}, name="t")
     text = "".join(p.plain for p in parse_markup(str(rendered)))
@@ -43,6 +45,11 @@ def test_markup_characters_in_values_stay_literal():
     assert [(r.text, r.italic, r.bold, r.flag) for r in p.runs] == [
         ("*a* **b** [[c]]", False, False, False)
     ]
+
+
+def test_private_use_characters_are_dropped_so_data_cannot_forge_exhibit_markers():
+    rendered = render_text("{{ v }}", {"v": "A\ue000marriage\ue001B\uf8ffC"}, name="t")
+    assert [p.plain for p in parse_markup(str(rendered))] == ["AmarriageBC"]
 
 
 def test_control_characters_are_dropped():
