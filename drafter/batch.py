@@ -9,8 +9,10 @@ half-written file and can simply be run again.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import fcntl
 import hashlib
 import io
 import json
@@ -33,8 +35,9 @@ from .clauses import ClauseLibrary, clause_files
 from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
+from .lifeline import die_with_parent
 from .pdf import convert_to_pdf
-from .render import write_atomic
+from .render import TEMP_MARK, write_atomic
 from .sheet import (
     Row,
     RowError,
@@ -50,6 +53,7 @@ from .sheet import (
 __all__ = [
     "BatchOptions",
     "BatchReport",
+    "STATUSES",
     "RowResult",
     "batch_template",
     "library_fingerprint",
@@ -61,12 +65,17 @@ MANIFEST_FIELDS = [
     "status",
     "output",
     "sha256",
+    "edited_sha256",
     "input_sha256",
     "library_sha256",
     "pdf",
     "errors",
 ]
 _JOURNAL = ".drafter-batch.journal"
+_LOCK = ".drafter-batch.lock"
+STATUSES = ("drafted", "skipped", "kept", "stale", "failed")
+"""Row statuses: drafted now; already up to date; edited by hand and kept; from an earlier run
+and no longer drafted by any row (left in place); failed."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,8 @@ class BatchOptions:
     template: Path | None = None
     defaults: Path | None = None
     force: bool = False
+    overwrite_edited: bool = False
+    """With ``force``: replace documents someone edited since the batch wrote them, too."""
     pdf: bool = False
     today: dt.date | None = None
     sheet_name: str | None = None
@@ -94,9 +105,12 @@ class RowResult:
 
     row: int
     status: str
-    """``drafted``, ``skipped`` (already up to date) or ``failed``."""
+    """One of :data:`STATUSES`."""
     output: str = ""
     sha256: str = ""
+    """The document as drafter drafted it."""
+    edited_sha256: str = ""
+    """For a ``kept`` row: the document as someone edited it (what is on disk)."""
     input_sha256: str = ""
     library_sha256: str = ""
     pdf: str = ""
@@ -122,7 +136,7 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every row was drafted or already up to date, and every PDF converted."""
+        """Whether no row failed, the run finished, and every PDF converted."""
         return not self.interrupted and self.count("failed") == 0 and not self.pdf_failures
 
 
@@ -175,6 +189,9 @@ class _Job:
     today: dt.date | None
     owned: dict[str, str]
     """Files an earlier run of this batch wrote, with their SHA-256: safe to replace if unedited."""
+    owned_pdfs: dict[str, str]
+    """The PDF an earlier run made for each document, by document name."""
+    overwrite_edited: bool = False
 
 
 _STATE: dict[str, Any] = {}
@@ -183,6 +200,10 @@ _STATE: dict[str, Any] = {}
 def _worker_init(job: _Job) -> None:
     # Ctrl-C goes to the parent, which stops handing out rows; a worker finishes its row.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # If the process that started this worker dies (even by kill -9), so does the worker.
+    die_with_parent()
+    if os.getppid() == 1:
+        os._exit(1)
     _setup(job)
 
 
@@ -203,12 +224,15 @@ def _draft_row(
     out_dir = Path(job.out_dir)
     if prior and not job.force:
         previous = out_dir / prior["output"]
-        if previous.exists() and _sha256_file(previous) == prior["sha256"]:
+        if previous.exists():
+            on_disk = _sha256_file(previous)
+            status = "skipped" if on_disk == prior["sha256"] else "kept"
             return RowResult(
                 number,
-                "skipped",
+                status,
                 prior["output"],
                 prior["sha256"],
+                "" if status == "skipped" else on_disk,
                 input_sha,
                 job.library_sha256,
                 prior.get("pdf", ""),
@@ -226,10 +250,23 @@ def _draft_row(
         existing = _sha256_file(target) if target.exists() else None
         if existing == sha and not job.force:
             # Already there, byte for byte: e.g. written just before a worker was killed.
-            return RowResult(number, "skipped", result.filename, sha, input_sha, job.library_sha256)
+            return RowResult(
+                number, "skipped", result.filename, sha, "", input_sha, job.library_sha256
+            )
+        written_before = job.owned.get(result.filename)
+        edited = existing is not None and written_before is not None and existing != written_before
+        if edited and not job.overwrite_edited:
+            # This batch wrote the file and someone has changed it since: their work wins.
+            return RowResult(
+                number, "kept", result.filename, sha, existing or "", input_sha, job.library_sha256
+            )
         # Replace a file only if asked, or if this batch wrote it and nobody has edited it since.
-        ours = existing is not None and job.owned.get(result.filename) == existing
-        write_atomic(target, result.docx, force=job.force or ours)
+        ours = existing is not None and written_before == existing
+        write_atomic(target, result.docx, force=job.force or ours or edited)
+        stale_pdf = job.owned_pdfs.get(result.filename)
+        if stale_pdf and existing != sha:
+            # The PDF showed the old document; it would now contradict the new one.
+            (out_dir / stale_pdf).unlink(missing_ok=True)
     except CaseValidationError as exc:
         errors = [f"{_where(number, p.location, columns)}: {p.message}" for p in exc.problems]
         return RowResult(
@@ -247,7 +284,7 @@ def _draft_row(
             library_sha256=job.library_sha256,
             errors=[f"row {number}: {str(exc).splitlines()[0]}"],
         )
-    return RowResult(number, "drafted", result.filename, sha, input_sha, job.library_sha256)
+    return RowResult(number, "drafted", result.filename, sha, "", input_sha, job.library_sha256)
 
 
 def _where(number: int, location: str, columns: dict[str, str]) -> str:
@@ -265,35 +302,123 @@ def _where(number: int, location: str, columns: dict[str, str]) -> str:
 # --------------------------------------------------------------------------- the parent side
 
 
-def _load_prior(out_dir: Path) -> dict[str, dict[str, str]]:
-    """Earlier results by input fingerprint: the manifest, then the journal of an interrupted run."""
-    prior: dict[str, dict[str, str]] = {}
-    manifest = out_dir / "manifest.json"
-    if manifest.exists():
+@dataclass
+class _Prior:
+    """What earlier runs of a batch into the same directory left on record."""
+
+    by_input: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Finished rows by input and library fingerprint (to skip rows that have not changed)."""
+    listed: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Every document earlier runs wrote, by file name (the manifest keeps listing them)."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_own(path: Path) -> str | None:
+    """Read one of the batch's own files, never through a symbolic link; None if absent."""
+    if path.is_symlink():
+        raise UserError(
+            f"{path}: is a symbolic link; drafter does not follow links for its own files",
+            hint="Remove the link, or use another --out directory.",
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        # A journal cut off by kill -9 may end inside a character: keep what decodes.
+        return fh.read().decode("utf-8", errors="replace")
+
+
+def _usable(record: Any) -> bool:
+    keys = ("status", "output", "sha256", "input_sha256", "library_sha256")
+    return isinstance(record, dict) and all(isinstance(record.get(k), str) for k in keys)
+
+
+def _load_prior(out_dir: Path) -> _Prior:
+    """Earlier results: the manifest (JSON, else its CSV twin), then an interrupted run's journal."""
+    prior = _Prior()
+    records: list[Any] = []
+    text = _read_own(out_dir / "manifest.json")
+    if text is not None:
         try:
-            for record in json.loads(manifest.read_text(encoding="utf-8")).get("rows", []):
-                if record.get("status") in ("drafted", "skipped"):
-                    prior[record["input_sha256"] + record["library_sha256"]] = record
-        except (json.JSONDecodeError, KeyError, AttributeError):
-            pass
-    journal = out_dir / _JOURNAL
-    if journal.exists():
-        for line in journal.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short when the run was killed
-            if record.get("status") in ("drafted", "skipped"):
-                prior[record["input_sha256"] + record["library_sha256"]] = record
+            rows = json.loads(text).get("rows", [])
+            records += rows if isinstance(rows, list) else []
+        except (json.JSONDecodeError, AttributeError):
+            csv_text = _read_own(out_dir / "manifest.csv")
+            recovered = list(csv.DictReader(io.StringIO(csv_text))) if csv_text else []
+            records += recovered
+            prior.warnings.append(
+                f"{out_dir / 'manifest.json'}: damaged; "
+                + (
+                    f"recovered {len(recovered)} row(s) from manifest.csv"
+                    if recovered
+                    else "earlier documents there are treated as not drafted by this batch"
+                )
+            )
+    journal = _read_own(out_dir / _JOURNAL)
+    for line in (journal or "").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut short when the run was killed
+    for record in records:
+        if not _usable(record) or not record["output"]:
+            continue
+        if record["status"] in ("drafted", "skipped", "kept"):
+            prior.by_input[record["input_sha256"] + record["library_sha256"]] = record
+        if record["status"] in ("drafted", "skipped", "kept", "stale"):
+            prior.listed[record["output"]] = record
     return prior
 
 
 def _clean_partials(out_dir: Path) -> None:
-    """Remove temporary files a killed run left behind (finished files are never partial)."""
-    for stale in out_dir.glob(".*.part"):
+    """Remove drafter's own temporary files a killed run left behind (never anything else)."""
+    for stale in out_dir.glob(f".*.{TEMP_MARK}*.part"):
         stale.unlink(missing_ok=True)
-    for stale_dir in out_dir.glob(".pdf-*"):
-        shutil.rmtree(stale_dir, ignore_errors=True)
+    for stale_dir in out_dir.glob(f".{TEMP_MARK}pdf-*"):
+        if not stale_dir.is_symlink():
+            shutil.rmtree(stale_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the output directory for this run: a second batch into it is refused."""
+    path = out_dir / _LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot create the batch's lock file: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"{out_dir}: another drafter batch is writing there now",
+                hint="Wait for it to finish, or choose another --out directory.",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done (the two manifests are written as a pair)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _prepare(
@@ -301,7 +426,7 @@ def _prepare(
     sheet: Sheet,
     defaults: dict[str, Any],
     library_sha: str,
-    prior: dict[str, dict[str, str]],
+    prior: _Prior,
 ) -> Iterator[tuple[Any, ...] | RowResult]:
     columns = {c.path: c.describe() for c in sheet.columns}
     for row in sheet.rows:
@@ -314,7 +439,7 @@ def _prepare_row(
     sheet: Sheet,
     defaults: dict[str, Any],
     library_sha: str,
-    prior: dict[str, dict[str, str]],
+    prior: _Prior,
     columns: dict[str, str],
 ) -> tuple[Any, ...] | RowResult:
     extra = row.cells.pop("__extra__", None)
@@ -336,7 +461,7 @@ def _prepare_row(
         row.number,
         data,
         input_sha,
-        prior.get(input_sha + library_sha),
+        prior.by_input.get(input_sha + library_sha),
         sheet.path.name,
         columns,
     )
@@ -387,32 +512,59 @@ def run_batch(
     if options.out_dir.exists() and not options.out_dir.is_dir():
         raise UserError(f"{options.out_dir}: --out must be a directory, but a file is there")
     sheet = open_sheet(options.sheet, sheet_name=options.sheet_name)
-    header_warnings = [
-        f"{c.describe()}: not a field of the case model; rows that fill it will fail"
-        for c in unknown_columns(sheet.columns)
-    ]
-    defaults: dict[str, Any] = {}
-    if options.defaults is not None:
-        data, _ = read_case_data(options.defaults)
-        if not isinstance(data, dict):
-            raise UserError(
-                f"{options.defaults}: the defaults file must be a mapping of case fields"
-            )
-        defaults = data
     try:
+        header_warnings = [
+            f"{c.describe()}: not a field of the case model; rows that fill it will fail"
+            for c in unknown_columns(sheet.columns)
+        ]
+        defaults: dict[str, Any] = {}
+        if options.defaults is not None:
+            data, _ = read_case_data(options.defaults)
+            if not isinstance(data, dict):
+                raise UserError(
+                    f"{options.defaults}: the defaults file must be a mapping of case fields"
+                )
+            defaults = data
         _check_required_columns(sheet, defaults, options)
-    except UserError:
-        sheet.close()
-        raise
-    library = load_library(options.library)  # fail fast, once, on a broken library
-    template = options.template or builtin_dir("templates") / kind.template
-    from .compiled import compile_template
+        library = load_library(options.library)  # fail fast, once, on a broken library
+        template = options.template or builtin_dir("templates") / kind.template
+        from .compiled import compile_template
 
-    compile_template(template)  # and on a broken template
-    library_sha = library_fingerprint(options.document, options.library, options.template)
-    options.out_dir.mkdir(parents=True, exist_ok=True)
+        compile_template(template)  # and on a broken template
+        library_sha = library_fingerprint(options.document, options.library, options.template)
+        _make_out_dir(options.out_dir)
+        with _locked(options.out_dir):
+            return _run_locked(
+                options, sheet, defaults, library, library_sha, header_warnings, echo, tty
+            )
+    finally:
+        sheet.close()
+
+
+def _make_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError(f"{out_dir}: --out is a broken link or a file, not a directory") from None
+    except OSError as exc:
+        raise UserError(f"{out_dir}: cannot create the --out directory: {exc.strerror}") from None
+    if not os.access(out_dir, os.W_OK):
+        raise UserError(f"{out_dir}: --out is not writable")
+
+
+def _run_locked(
+    options: BatchOptions,
+    sheet: Sheet,
+    defaults: dict[str, Any],
+    library: ClauseLibrary,
+    library_sha: str,
+    header_warnings: list[str],
+    echo: Callable[[str], None],
+    tty: bool,
+) -> BatchReport:
     _clean_partials(options.out_dir)
     prior = _load_prior(options.out_dir)
+    header_warnings = [*header_warnings, *prior.warnings]
     job = _Job(
         options.document,
         str(options.out_dir),
@@ -421,14 +573,16 @@ def run_batch(
         options.force,
         library_sha,
         options.today,
-        {r["output"]: r["sha256"] for r in prior.values() if r.get("output")},
+        {name: r["sha256"] for name, r in prior.listed.items()},
+        {name: r["pdf"] for name, r in prior.listed.items() if r.get("pdf")},
+        options.overwrite_edited,
     )
     workers = options.workers or os.cpu_count() or 1
     results: dict[int, RowResult] = {}
     progress = _Progress(sheet.total, echo, tty)
     journal_path = options.out_dir / _JOURNAL
     stop_reason: str | None = None
-    with journal_path.open("a", encoding="utf-8") as journal:
+    with _open_journal(journal_path) as journal:
 
         def record(result: RowResult) -> None:
             results[result.row] = result
@@ -458,18 +612,75 @@ def run_batch(
         ordered, pdf_failures = _convert_pdfs(
             ordered, options.out_dir, workers, options.force, echo
         )
-    manifest = _write_manifest(options.out_dir, ordered, library_sha, options)
+    ordered += _earlier_documents(options.out_dir, ordered, prior, finished=not stop_reason)
+    try:
+        with _uninterrupted():
+            _write_manifest(options.out_dir, ordered, library_sha, options)
+    except KeyboardInterrupt:
+        stop_reason = stop_reason or "interrupted"
     if not stop_reason:
         journal_path.unlink(missing_ok=True)
     return BatchReport(
         ordered,
-        manifest,
+        options.out_dir / "manifest.csv",
         library_sha,
         header_warnings,
         bool(stop_reason),
         pdf_failures,
         stop_reason or "",
     )
+
+
+@contextlib.contextmanager
+def _open_journal(path: Path) -> Iterator[Any]:
+    """The journal, appended to; never through a symbolic link."""
+    try:
+        fd = os.open(
+            path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644
+        )
+    except OSError as exc:
+        raise UserError(
+            f"{path}: cannot write the batch journal: {exc.strerror}",
+            hint="drafter does not follow symbolic links for its own files.",
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as journal:
+        yield journal
+
+
+def _earlier_documents(
+    out_dir: Path, results: list[RowResult], prior: _Prior, *, finished: bool
+) -> list[RowResult]:
+    """Documents earlier runs wrote that no row produced this time, still on disk.
+
+    A finished run lists them as ``stale`` (the row changed, failed or left the sheet; the file
+    is left as it was); an interrupted one lists them as they were, for the resume.
+    """
+    produced = {r.output for r in results if r.output and r.status != "failed"}
+    earlier = []
+    for name, record in sorted(prior.listed.items()):
+        if name in produced or not (out_dir / name).is_file():
+            continue
+        row = int(record["row"]) if str(record.get("row", "")).isdigit() else 0
+        status = "stale" if finished else record["status"]
+        errors = (
+            [f"{name}: no row of this sheet drafts it now (the row changed, failed or is gone)"]
+            if finished
+            else []
+        )
+        earlier.append(
+            RowResult(
+                row,
+                status,
+                name,
+                record["sha256"],
+                str(record.get("edited_sha256") or ""),
+                record["input_sha256"],
+                record["library_sha256"],
+                str(record.get("pdf") or ""),
+                errors if status == "stale" else [],
+            )
+        )
+    return earlier
 
 
 def _check_required_columns(sheet: Sheet, defaults: dict[str, Any], options: BatchOptions) -> None:
@@ -498,7 +709,8 @@ def _run_pool(
     """
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["drafter.batch"])
+        # drafter._forkserver ties the forkserver's life to this process (kill -9 included).
+        context.set_forkserver_preload(["drafter._forkserver", "drafter.batch"])
     window = workers * 4
     pending: dict[Future[RowResult], int] = {}
     with ProcessPoolExecutor(
@@ -569,9 +781,7 @@ def _write_manifest(
         "sheet": str(options.sheet),
         "document": options.document,
         "library_sha256": library_sha,
-        "counts": {
-            s: sum(1 for r in results if r.status == s) for s in ("drafted", "skipped", "failed")
-        },
+        "counts": {s: sum(1 for r in results if r.status == s) for s in STATUSES},
         "rows": rows,
     }
     write_atomic(
@@ -606,7 +816,7 @@ def _convert_pdfs(
     """
     todo = []
     for r in results:
-        if r.status == "failed":
+        if r.status not in ("drafted", "skipped", "kept"):
             continue
         docx = out_dir / r.output
         pdf = docx.with_suffix(".pdf")
@@ -625,7 +835,7 @@ def _convert_pdfs(
     failures: list[str] = []
     updated = []
     for r in results:
-        if r.status != "failed" and r.output:
+        if r.status in ("drafted", "skipped", "kept") and r.output:
             docx = out_dir / r.output
             problem = outcome.get(docx)
             pdf = docx.with_suffix(".pdf")

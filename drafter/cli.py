@@ -397,7 +397,13 @@ def batch() -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Redraft rows whose output is already up to date, and overwrite files.",
+    help="Redraft rows whose output is already up to date, and overwrite files "
+    "(documents edited by hand are still kept).",
+)
+@click.option(
+    "--overwrite-edited",
+    is_flag=True,
+    help="With --force, also replace documents someone edited after the batch wrote them.",
 )
 def batch_run(
     sheet: Path,
@@ -410,6 +416,7 @@ def batch_run(
     library: Path | None,
     pdf: bool,
     force: bool,
+    overwrite_edited: bool,
 ) -> None:
     """Draft DOCUMENT for every row of SHEET into --out, with a manifest.
 
@@ -424,7 +431,7 @@ def batch_run(
     Example:
         drafter batch run clients.csv --document pd-request --out letters/ --defaults office.yaml
     """
-    from .batch import BatchOptions, run_batch
+    from .batch import STATUSES, BatchOptions, run_batch
 
     def echo(line: str) -> None:
         click.echo(line, err=True)
@@ -439,6 +446,7 @@ def batch_run(
             template=template,
             defaults=defaults,
             force=force,
+            overwrite_edited=overwrite_edited,
             pdf=pdf,
             sheet_name=sheet_name,
         ),
@@ -448,11 +456,20 @@ def batch_run(
     for warning in report.header_warnings:
         click.echo(f"Warning: {warning}", err=True)
     for result in report.results:
-        for error in result.errors:
-            click.echo(f"Error: {sheet}: {error}", err=True)
+        if result.status == "kept":
+            click.echo(f"Kept: {result.output} was edited by hand; not redrafted", err=True)
+        elif result.status == "stale":
+            click.echo(f"Stale: {' '.join(result.errors)}", err=True)
+        else:
+            for error in result.errors:
+                click.echo(f"Error: {sheet}: {error}", err=True)
     for failure in report.pdf_failures:
         click.echo(f"Error: {failure}", err=True)
-    counts = ", ".join(f"{report.count(s)} {s}" for s in ("drafted", "skipped", "failed"))
+    counts = ", ".join(
+        f"{report.count(s)} {s}"
+        for s in STATUSES
+        if s in ("drafted", "skipped", "failed") or report.count(s)
+    )
     click.echo(f"{len(report.results)} rows: {counts}. Manifest: {report.manifest}")
     if report.interrupted:
         click.echo(

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import OutputExistsError, UserError
-from .render import write_atomic
+from .lifeline import die_with_parent
+from .render import TEMP_MARK, write_atomic
 
 __all__ = ["convert_to_pdf", "require_soffice", "soffice"]
 
@@ -36,16 +35,6 @@ def soffice() -> str | None:
     return found
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Ask Linux to kill this process when the process that started it dies (kill -9 too)."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
 _RESTART = 81
 """LibreOffice's exit status asking to be started again (after creating a fresh profile)."""
 
@@ -57,7 +46,7 @@ def _launch(command: list[str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, killed whole on timeout
-        preexec_fn=_die_with_parent,  # only calls prctl, safe before exec
+        preexec_fn=die_with_parent,  # only calls prctl, safe before exec
     )
 
 
@@ -119,7 +108,7 @@ def convert_to_pdf(
     for f in docx_files:
         by_dir.setdefault(f.resolve().parent, []).append(f)
     for directory, files in by_dir.items():
-        with tempfile.TemporaryDirectory(dir=directory, prefix=".pdf-") as tmp:
+        with tempfile.TemporaryDirectory(dir=directory, prefix=f".{TEMP_MARK}pdf-") as tmp:
             groups = [
                 files[i :: max(processes, 1)] for i in range(min(max(processes, 1), len(files)))
             ]

@@ -28,6 +28,7 @@ __all__ = [
     "render_text",
     "rich_text",
     "safe_filename",
+    "TEMP_MARK",
     "write_atomic",
 ]
 
@@ -92,6 +93,10 @@ def blocks(paragraphs: Iterable[Paragraph], *, numbered: bool = False) -> list[B
 # --------------------------------------------------------------------------- files
 
 
+TEMP_MARK = "drafter-tmp-"
+"""Marks drafter's own temporary files (``.NAME.drafter-tmp-XXXX.part``): only these are ever
+cleaned up after an interrupted run."""
+
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _RESERVED = {
     "CON",
@@ -142,7 +147,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
         raise UserError(f"{path}: is a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{TEMP_MARK}", suffix=".part"
+        )
     except OSError as exc:
         raise UserError(f"{path.parent}: cannot write there: {exc.strerror}") from None
     try:
@@ -155,6 +162,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
             os.replace(tmp, path)
         else:
             _publish_no_clobber(Path(tmp), path)
+    except OSError as exc:  # disk full, a quota, the directory gone: nothing is left half-written
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

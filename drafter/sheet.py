@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,17 +46,26 @@ class Row:
 class Sheet:
     """An open spreadsheet: its columns and a stream of rows (memory stays flat)."""
 
-    def __init__(self, path: Path, columns: list[Column], rows: Iterator[Row], total: int | None):
+    def __init__(
+        self,
+        path: Path,
+        columns: list[Column],
+        rows: Iterator[Row],
+        total: int | None,
+        closer: Callable[[], None],
+    ):
         self.path = path
         self.columns = columns
         self.rows = rows
         self.total = total
+        self._closer = closer
 
     def close(self) -> None:
-        """Release the file (rows not yet read are dropped)."""
+        """Release the file (rows not yet read are dropped); safe to call twice."""
         close = getattr(self.rows, "close", None)
         if close is not None:
             close()
+        self._closer()
 
     def column(self, path: str) -> Column | None:
         """The column with this header, if any."""
@@ -142,7 +151,7 @@ def _open_csv(path: Path) -> Sheet:
                 if cells:
                     yield Row(number, cells)
 
-    return Sheet(path, columns, rows(), max(total, 0))
+    return Sheet(path, columns, rows(), max(total, 0), fh.close)
 
 
 def _open_xlsx(path: Path, data: bytes, sheet_name: str | None) -> Sheet:
@@ -180,7 +189,7 @@ def _open_xlsx(path: Path, data: bytes, sheet_name: str | None) -> Sheet:
         finally:
             book.close()
 
-    return Sheet(path, columns, rows(), total)
+    return Sheet(path, columns, rows(), total, book.close)
 
 
 def _pick_sheet(path: Path, book: Any, name: str | None) -> Any:

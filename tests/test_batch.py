@@ -156,7 +156,13 @@ def test_manifest_hashes_match_files(tmp_path):
     header, rows = sample_rows()
     report, _ = run(tmp_path, write_csv(tmp_path / "c.csv", header, rows))
     data = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert data["counts"] == {"drafted": len(SAMPLES), "skipped": 0, "failed": 0}
+    assert data["counts"] == {
+        "drafted": len(SAMPLES),
+        "skipped": 0,
+        "kept": 0,
+        "stale": 0,
+        "failed": 0,
+    }
     for record in data["rows"]:
         assert (
             hashlib.sha256((tmp_path / "out" / record["output"]).read_bytes()).hexdigest()
@@ -186,8 +192,20 @@ def test_changed_row_is_redrafted_and_tampered_file_is_not_overwritten(tmp_path)
     tampered = tmp_path / "out" / report.results[1].output
     tampered.write_bytes(b"attorney's edits")
     report, _ = run(tmp_path, sheet)
-    assert report.results[1].status == "failed" and "already exists" in report.results[1].errors[0]
+    # An attorney's edit is kept and reported, not a failure; the manifest keeps both hashes.
+    kept = report.results[1]
+    assert kept.status == "kept" and report.ok
+    assert kept.edited_sha256 == hashlib.sha256(b"attorney's edits").hexdigest()
+    assert kept.sha256 and kept.sha256 != kept.edited_sha256
     assert tampered.read_bytes() == b"attorney's edits"
+    # --force redrafts everything else but still keeps the edit...
+    report, _ = run(tmp_path, sheet, force=True)
+    assert report.results[1].status == "kept" and report.count("drafted") == len(SAMPLES) - 1
+    assert tampered.read_bytes() == b"attorney's edits"
+    # ... unless the edits are explicitly to be overwritten.
+    report, _ = run(tmp_path, sheet, force=True, overwrite_edited=True)
+    assert report.results[1].status == "drafted"
+    assert tampered.read_bytes() != b"attorney's edits"
 
 
 def test_interrupted_run_resumes_without_redrafting(tmp_path, monkeypatch):
@@ -399,5 +417,246 @@ def _is_forkserver(pid):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
             return b"forkserver" in fh.read()
+    except FileNotFoundError:
+        return False
+
+
+def test_row_that_now_fails_leaves_its_old_document_listed_as_stale(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    first, _ = run(tmp_path, sheet)
+    old_output = first.results[0].output
+    rows[0]["respondent.a_number"] = "not a number"
+    write_csv(sheet, header, rows)
+    report, _ = run(tmp_path, sheet)
+    assert report.results[0].status == "failed"
+    stale = [r for r in report.results if r.status == "stale"]
+    assert [r.output for r in stale] == [old_output]
+    assert (tmp_path / "out" / old_output).exists()  # left where it was, never deleted
+    data = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert data["counts"]["stale"] == 1
+    with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert [r["status"] for r in csv_rows] == [r["status"] for r in data["rows"]]
+
+
+def test_redraft_removes_the_pdf_of_the_old_document(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:1])
+    run(tmp_path, sheet)
+    out = tmp_path / "out"
+    (docx,) = out.glob("*.docx")
+    fake_pdf = docx.with_suffix(".pdf")
+    fake_pdf.write_bytes(b"%PDF-1.4 old")
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    data["rows"][0]["pdf"] = fake_pdf.name  # as a run with --pdf would have recorded it
+    (out / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    rows[0]["positive_factors.employment.description"] = "She now runs two salons."
+    write_csv(sheet, header, rows[:1])
+    report, _ = run(tmp_path, sheet)
+    assert report.results[0].status == "drafted"
+    assert not fake_pdf.exists()
+
+
+def test_second_batch_into_the_same_out_is_refused(tmp_path):
+    import fcntl
+    import os
+
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:1])
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out / ".drafter-batch.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another batch holds it
+    try:
+        with pytest.raises(drafter.UserError, match="another drafter batch is writing there"):
+            run(tmp_path, sheet)
+        assert not list(out.glob("*.docx"))
+    finally:
+        os.close(fd)
+    report, _ = run(tmp_path, sheet)
+    assert report.ok
+
+
+def test_journal_cut_mid_character_and_damaged_manifest_are_recovered(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:3])
+    run(tmp_path, sheet)
+    out = tmp_path / "out"
+    (out / "manifest.json").write_bytes(b'{"rows": [\xff\xfe')  # damaged, not even UTF-8
+    (out / ".drafter-batch.journal").write_bytes(
+        b'{"row": 1, "status": "drafted", "output": "Ngu'[:-1] + "ễ".encode()[:2]
+    )
+    report, _ = run(tmp_path, sheet)
+    assert report.ok and report.count("skipped") == 3  # recovered from manifest.csv
+    assert any("damaged" in w and "manifest.csv" in w for w in report.header_warnings)
+
+
+def test_journal_and_manifest_are_never_followed_through_links(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:1])
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / ".drafter-batch.journal").symlink_to(victim)
+    with pytest.raises(drafter.UserError, match="symbolic link"):
+        run(tmp_path, sheet)
+    assert victim.read_text() == "precious"
+
+
+def test_only_drafters_own_temporary_files_are_cleaned(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:1])
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / ".notes.part"
+    mine.write_text("the user's own file")
+    leftover = out / ".X.docx.drafter-tmp-abc123.part"
+    leftover.write_text("half")
+    run(tmp_path, sheet)
+    assert mine.exists() and not leftover.exists()
+
+
+def test_missing_required_column_is_one_error_and_nothing_is_written(tmp_path):
+    header, rows = sample_rows()
+    header = [h for h in header if h not in ("respondent.a_number", "filing.date")]
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    with pytest.raises(drafter.UserError) as err:
+        run(tmp_path, sheet)
+    message = str(err.value)
+    assert "respondent.a_number" in message and "filing.date" in message
+    assert "\n" not in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_csv_rows_are_spreadsheet_rows_even_with_line_breaks_in_cells(tmp_path):
+    header, rows = sample_rows()
+    rows = [dict(r) for r in rows[:3]]
+    rows[0]["positive_factors.employment.description"] = "Line one.\nLine two.\nLine three."
+    rows[2]["respondent.a_number"] = "bad"
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    report, _ = run(tmp_path, sheet)
+    failed = [r for r in report.results if r.status == "failed"]
+    assert [r.row for r in failed] == [4]  # header is row 1; the third client is row 4
+    assert failed[0].errors[0].startswith("row 4")
+
+
+def test_true_and_false_stay_text_in_name_columns(tmp_path):
+    header, rows = sample_rows()
+    rows = [dict(rows[0])]
+    rows[0]["respondent.middle_name"] = "True"
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    report, _ = run(tmp_path, sheet)
+    assert report.ok, report.results[0].errors
+    from drafter.sheet import row_data
+
+    assert row_data({"respondent.middle_name": "True"}) == {"respondent": {"middle_name": "True"}}
+    assert row_data({"respondent.detained": "TRUE"}) == {"respondent": {"detained": True}}
+
+
+def test_semicolon_separated_csv_says_how_to_save(tmp_path):
+    sheet = tmp_path / "c.csv"
+    sheet.write_text("respondent.given_name;respondent.family_name\nAna;Pérez\n", encoding="utf-8")
+    with pytest.raises(drafter.UserError, match="semicolon") as err:
+        run(tmp_path, sheet)
+    assert "CSV UTF-8" in (err.value.hint or "")
+
+
+def test_windows_1252_csv_says_how_to_save(tmp_path):
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:1])
+    text = sheet.read_text(encoding="utf-8").replace("Nguyễn", "Pérez")
+    sheet.write_bytes(text.encode("cp1252", errors="replace"))
+    assert "é".encode("cp1252") in sheet.read_bytes()
+    with pytest.raises(drafter.UserError, match="not UTF-8") as err:
+        run(tmp_path, sheet)
+    assert "CSV UTF-8" in (err.value.hint or "")
+
+
+def _workbook(path, sheets):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows, state) in sheets.items():
+        ws = book.create_sheet(name)
+        ws.append(header)
+        for r in rows:
+            ws.append([r.get(h) for h in header])
+        ws.sheet_state = state
+    book.save(path)
+    return path
+
+
+def test_xlsx_reads_the_active_sheet_or_the_named_one_never_a_hidden_one(tmp_path):
+    header, rows = sample_rows()
+    path = _workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Old": (header, rows[:2], "hidden"),
+            "Clients": (header, rows[:1], "visible"),
+        },
+    )
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active = 1
+    book.save(path)
+    report, _ = run(tmp_path, path)
+    assert len(report.results) == 1
+    with pytest.raises(drafter.UserError, match="hidden"):
+        run(tmp_path, path, sheet_name="Old", out="o2")
+    with pytest.raises(drafter.UserError, match="no worksheet"):
+        run(tmp_path, path, sheet_name="Nope", out="o3")
+
+
+@pytest.mark.fault
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/task"), reason="needs Linux /proc to find the workers"
+)
+def test_kill_9_of_the_main_process_leaves_no_process_behind(tmp_path):
+    header, rows = sample_rows()
+    many = []
+    for i in range(600):
+        row = dict(rows[i % 5])
+        row["respondent.a_number"] = f"A{710000000 + i:09d}"
+        many.append(row)
+    sheet = write_csv(tmp_path / "c.csv", header, many)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "drafter", "batch", str(sheet), "-d", "pd-request"]
+    cmd += ["-o", str(out), "--workers", "2"]
+    for attempt in range(2):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        family: set[int] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            family |= set(_descendants(proc.pid))
+            done = len(list(out.glob("*.docx"))) if out.exists() else 0
+            if done >= 20 * (attempt + 1) and len(family) >= 3:  # forkserver and two workers
+                break
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        alive = set(family)
+        deadline = time.monotonic() + 15
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = {p for p in alive if os.path.exists(f"/proc/{p}") and not _zombie(p)}
+        assert not alive, f"processes left behind after kill -9: {sorted(alive)}"
+        for docx_file in out.glob("*.docx"):
+            zipfile.ZipFile(docx_file).testzip()
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert data["counts"]["drafted"] + data["counts"]["skipped"] == 600
+    with (out / "manifest.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(data["rows"])
+
+
+def _zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:
         return False

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.errors import OutputExistsError, TemplateError
+from drafter.errors import OutputExistsError, TemplateError, UserError
 from drafter.render import DocProperties, render_docx, render_text, safe_filename, write_atomic
 
 from .conftest import docx_text, make_template
@@ -143,6 +143,6 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="out.docx: cannot write it: disk full"):
         write_atomic(tmp_path / "out.docx", b"data")
     assert list(tmp_path.iterdir()) == []
