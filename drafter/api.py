@@ -17,11 +17,12 @@ from .lint import LintReport, lint_library
 from .memo import Memo, build_memo
 from .model import Case
 from .pdf import convert_to_pdf, require_soffice
-from .render import write_atomic
+from .render import prepare_out_dir, write_atomic
 from .suggestions import Suggestions
 from .suggestions import suggest as _suggest
 
 __all__ = [
+    "prepare_out_dir",
     "set_input_limits",
     "Draft",
     "builtin_dir",

@@ -37,7 +37,7 @@ from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
 from .lifeline import die_with_parent
 from .pdf import convert_to_pdf
-from .render import TEMP_MARK, write_atomic
+from .render import TEMP_MARK, prepare_out_dir, write_atomic
 from .sheet import (
     Row,
     RowError,
@@ -509,8 +509,7 @@ def run_batch(
             by contrast, is reported in the result and does not stop the others).
     """
     kind = get_document(options.document)
-    if options.out_dir.exists() and not options.out_dir.is_dir():
-        raise UserError(f"{options.out_dir}: --out must be a directory, but a file is there")
+    prepare_out_dir(options.out_dir)
     sheet = open_sheet(options.sheet, sheet_name=options.sheet_name)
     try:
         header_warnings = [
@@ -532,24 +531,13 @@ def run_batch(
 
         compile_template(template)  # and on a broken template
         library_sha = library_fingerprint(options.document, options.library, options.template)
-        _make_out_dir(options.out_dir)
+        prepare_out_dir(options.out_dir, create=True)
         with _locked(options.out_dir):
             return _run_locked(
                 options, sheet, defaults, library, library_sha, header_warnings, echo, tty
             )
     finally:
         sheet.close()
-
-
-def _make_out_dir(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise UserError(f"{out_dir}: --out is a broken link or a file, not a directory") from None
-    except OSError as exc:
-        raise UserError(f"{out_dir}: cannot create the --out directory: {exc.strerror}") from None
-    if not os.access(out_dir, os.W_OK):
-        raise UserError(f"{out_dir}: --out is not writable")
 
 
 def _run_locked(

@@ -111,8 +111,7 @@ def render(
         drafter render samples/01-same-sex-spouse-joint-reopen.yaml \\
             --document pd-request --out drafts/
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"{out_dir}: --out must be a directory, but a file is there")
+    api.prepare_out_dir(out_dir)
     loaded = api.load_case(case)
     lib = api.load_library(library) if library else None
     result, path = api.draft_to_file(

@@ -22,6 +22,7 @@ __all__ = [
     "Block",
     "DocProperties",
     "blocks",
+    "prepare_out_dir",
     "environment",
     "evaluate",
     "render_docx",
@@ -129,6 +130,32 @@ def safe_filename(parts: Sequence[str], suffix: str, *, max_bytes: int = 120) ->
     if stem.split(".")[0].upper() in _RESERVED:
         stem = f"_{stem}"
     return f"{stem}{suffix}"
+
+
+def prepare_out_dir(out_dir: Path, *, create: bool = False) -> Path:
+    """Check an output directory (``--out``) before anything is drafted, creating it if asked.
+
+    Raises:
+        UserError: it is a file, a broken link, has an over-long name, cannot be created, or
+            is not writable.
+    """
+    out_dir = Path(out_dir)
+    shown = (
+        str(out_dir) if len(str(out_dir)) <= 120 else f"{str(out_dir)[:58]}...{str(out_dir)[-58:]}"
+    )
+    try:
+        exists = out_dir.exists()
+        if not exists and out_dir.is_symlink():
+            raise UserError(f"{out_dir}: --out is a broken symbolic link")
+        if exists and not out_dir.is_dir():
+            raise UserError(f"{out_dir}: --out must be a directory, but a file is there")
+        if create and not exists:
+            out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot use it as --out: {exc.strerror or exc}") from None
+    if out_dir.exists() and not os.access(out_dir, os.W_OK):
+        raise UserError(f"{out_dir}: --out is not writable")
+    return out_dir
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:

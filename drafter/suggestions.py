@@ -10,7 +10,6 @@ from .clauses import ClauseLibrary
 from .deadlines import REOPEN_DAYS, REOPEN_IN_ABSENTIA_DAYS, reopen_window
 from .documents import DOCUMENTS
 from .drafting import compose
-from .errors import DrafterError
 from .memo import build_memo
 from .model import Case, EntryManner, ProceedingStatus
 from .text import format_date
@@ -279,18 +278,16 @@ def suggest(case: Case, library: ClauseLibrary, *, as_of: dt.date | None = None)
         verify: list[str] = []
         blocked = list(blockers) + [f"{p.location}: {p.message}" for p in problems]
         if not problems:
-            try:
-                memo = build_memo(compose(case, kind, library, explain=True))
-            except DrafterError as exc:
-                blocked.append(f"the clause library fails on this case: {exc}")
-            else:
-                for clause in memo.clauses:
-                    for ev in clause.evidence:
-                        if ev.missing:
-                            missing_ev.append(f"{ev.kind} (for {clause.id})")
-                verify = [
-                    f"{a.citation} ({a.status})" for a in memo.authorities if a.status != "in_force"
-                ]
+            # A clause library that fails on the case is an error, as it is for render: a
+            # refused rule must stop the command, not become advice.
+            memo = build_memo(compose(case, kind, library, explain=True))
+            for clause in memo.clauses:
+                for ev in clause.evidence:
+                    if ev.missing:
+                        missing_ev.append(f"{ev.kind} (for {clause.id})")
+            verify = [
+                f"{a.citation} ({a.status})" for a in memo.authorities if a.status != "in_force"
+            ]
         title = kind.title + (" (joint, with DHS)" if kind.motion and joint else "")
         documents.append(Suggestion(kind_id, title, why, blocked, missing_ev, verify))
     r = case.respondent
