@@ -40,6 +40,7 @@ __all__ = [
     "LimitExceeded",
     "DocProperties",
     "compile_template",
+    "fields_hint",
     "normalize_zip",
     "protect_braces",
 ]
@@ -378,5 +379,14 @@ def located_error(exc: BaseException, source_name: str, where: str, source: str)
     located += ")"
     return TemplateError(
         f"{located}: {describe_failure(exc)}",
-        hint="Fix the template, or check the variable names against `drafter schema`.",
+        hint=fields_hint(exc)
+        or "Fix the template; the README's 'Template variables' table lists every name.",
     )
+
+
+def fields_hint(exc: BaseException) -> str | None:
+    """For a misspelt field, the names that do exist there (set by the sandbox's Undefined)."""
+    fields = getattr(exc, "fields", None)
+    if not fields:
+        return None
+    return "The names there are: " + ", ".join(fields) + "."

@@ -56,6 +56,16 @@ class _Model(BaseModel):
 
     template_properties: ClassVar[tuple[str, ...]] = ()
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_placeholder(cls, value: Any) -> Any:
+        """Refuse a ``<<placeholder>>`` from ``drafter init``'s starter left unreplaced."""
+        if isinstance(value, str) and (found := _PLACEHOLDER.search(value)):
+            raise ValueError(
+                f"still holds the starter's placeholder {found.group()}; write the real value"
+            )
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _storable(cls, value: Any) -> Any:
@@ -75,6 +85,10 @@ class _Model(BaseModel):
 # Characters XML 1.0 cannot carry (a document holding one will not open), and the private-use
 # characters drafter uses internally to mark exhibit references in drafted text.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]")
+
+
+_PLACEHOLDER = re.compile(r"<<[^<>\n]{1,80}>>")
+"""How ``drafter init``'s starter marks a value to replace: ``<<given name>>``."""
 
 
 def check_text(value: str) -> str:

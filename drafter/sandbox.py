@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import difflib
 import enum
 import re
 import time
@@ -26,7 +27,7 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import jinja2
 from jinja2 import nodes
@@ -41,11 +42,12 @@ from .compiled import (
     TEMPLATE_FAILURES,
     LimitExceeded,
     describe_failure,
+    fields_hint,
     protect_braces,
     template_lineno,
 )
 from .errors import TemplateError
-from .record import Record, record_names
+from .record import Record, record_kind, record_names
 from .text import format_date, format_time
 
 __all__ = [
@@ -426,6 +428,47 @@ def _safe_callable(obj: Any) -> bool:
         return False
 
 
+class _Undefined(jinja2.StrictUndefined):
+    """Strict undefined values whose errors speak of records and fields, with a suggestion."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if isinstance(obj, Record) and isinstance(name, str) and not self._undefined_hint:
+            names = sorted(record_names(obj))
+            close = difflib.get_close_matches(name, names, n=1)
+            guess = f"; did you mean {close[0]!r}?" if close else ""
+            return f"{record_kind(obj)} has no field {name!r}{guess}"
+        return str(super()._undefined_message)
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
+        error = self._undefined_exception(self._undefined_message)
+        if isinstance(self._undefined_obj, Record):
+            error.fields = sorted(record_names(self._undefined_obj))  # type: ignore[attr-defined]
+        raise error
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _fail_with_undefined_error
+    __mul__ = __rmul__ = __div__ = __rdiv__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = _fail_with_undefined_error
+    __floordiv__ = __rfloordiv__ = _fail_with_undefined_error
+    __mod__ = __rmod__ = _fail_with_undefined_error
+    __pos__ = __neg__ = _fail_with_undefined_error
+    __call__ = __getitem__ = _fail_with_undefined_error
+    __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
+    __int__ = __float__ = __complex__ = _fail_with_undefined_error
+    __pow__ = __rpow__ = _fail_with_undefined_error
+    __iter__ = __str__ = __len__ = _fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __contains__ = _fail_with_undefined_error
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._fail_with_undefined_error()
+
+
 class DrafterSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with an allowlist and per-render bounds (see the module doc)."""
 
@@ -559,7 +602,7 @@ def _finalize(value: Any) -> Any:
 def environment() -> DrafterSandbox:
     """Return the sandboxed, strict, autoescaping environment every template renders in."""
     env = DrafterSandbox(
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         autoescape=True,
         finalize=_finalize,
         keep_trailing_newline=False,
@@ -619,7 +662,7 @@ def render_text(source: str, context: Mapping[str, Any], *, name: str) -> Markup
     except TEMPLATE_FAILURES as exc:
         lineno = template_lineno(exc)
         where = f"{name}:{lineno}" if lineno else name
-        raise TemplateError(f"{where}: {describe_failure(exc)}") from None
+        raise TemplateError(f"{where}: {describe_failure(exc)}", fields_hint(exc)) from None
 
 
 def evaluate(
@@ -641,4 +684,4 @@ def evaluate(
                 value._fail_with_undefined_error()
             return value
     except TEMPLATE_FAILURES as exc:
-        raise TemplateError(f"{name}: {describe_failure(exc)}") from None
+        raise TemplateError(f"{name}: {describe_failure(exc)}", fields_hint(exc)) from None

@@ -168,21 +168,58 @@ def test_schema_is_json_schema(runner):
     assert schema["additionalProperties"] is False
 
 
-def test_init_writes_valid_starter_and_never_overwrites(runner, tmp_path):
+STARTER_ANSWERS = {
+    "given name": "Amaru",
+    "family name": "Quispe",
+    "she, he or they": "he",
+    "A-number": "A000-000-901",
+    "YYYY-MM-DD": "1990-03-04",
+    "country": "Peru",
+    "street": "1 Fictional Way",
+    "city": "Oakland",
+    "state": "CA",
+    "ZIP code": "94601",
+    "admitted, paroled, entered_without_inspection or unknown": "admitted",
+    "pending": "pending",
+    "court city": "San Francisco",
+    "court state": "CA",
+    "attorney's name": "Rosa Fictional",
+    "phone": "(510) 555-0142",
+    "e-mail": "rosa@example.org",
+    "e.g. Office of the Principal Legal Advisor, San Francisco": "Office of the Chief Counsel, San Francisco",
+    "administrative_closure": "administrative_closure",
+}
+
+
+def test_init_starter_is_refused_until_every_placeholder_is_replaced(runner, tmp_path):
     target = tmp_path / "client.yaml"
     assert run(runner, "init", target).exit_code == 0
+    result = run(runner, "validate", target)
+    assert result.exit_code == 1
+    body = "\n".join(
+        line for line in target.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    placeholders = set(re.findall(r"<<([^<>]+)>>", body))
+    assert placeholders == set(STARTER_ANSWERS)
+    for name in placeholders:
+        assert f"placeholder <<{name}>>" in result.output
+    result = run(runner, "render", target, "-d", "pd-request", "-o", tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    text = target.read_text(encoding="utf-8")
+    for name, value in STARTER_ANSWERS.items():
+        text = text.replace(f"<<{name}>>", value)
+    target.write_text(text, encoding="utf-8")
     assert run(runner, "validate", target).exit_code == 0
+    result = run(runner, "render", target, "-d", "pd-request", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+
+
+def test_init_never_overwrites(runner, tmp_path):
+    target = tmp_path / "client.yaml"
     target.write_text("mine")
     result = run(runner, "init", target)
     assert result.exit_code == 1 and "already exists" in result.output
     assert target.read_text() == "mine"
-
-
-def test_starter_renders(runner, tmp_path):
-    target = tmp_path / "client.yaml"
-    run(runner, "init", target)
-    result = run(runner, "render", target, "-d", "pd-request", "-o", tmp_path / "out")
-    assert result.exit_code == 0, result.output
 
 
 def test_unknown_document_is_usage_error(runner, tmp_path):

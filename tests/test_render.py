@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import drafter
 from drafter.errors import OutputExistsError, TemplateError, UserError
 from drafter.render import DocProperties, render_docx, render_text, safe_filename, write_atomic
 
@@ -146,3 +147,20 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="out.docx: cannot write it: disk full"):
         write_atomic(tmp_path / "out.docx", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_misspelt_draft_name_suggests_the_right_one_and_lists_them(tmp_path):
+    from drafter.drafting import DraftView
+
+    from .conftest import SAMPLES, make_template
+
+    template = make_template(tmp_path / "t.docx", ["{{ draft.titel }}"])
+    case = drafter.load_case(SAMPLES[0])
+    with pytest.raises(TemplateError) as err:
+        drafter.draft(case, "pd-request", template=template)
+    assert "DraftView has no field 'titel'; did you mean 'title'?" in str(err.value)
+    for name in ("body", "title", "signer", "exhibit_rows"):
+        assert name in err.value.hint
+    assert set(DraftView.__dataclass_fields__) <= set(
+        err.value.hint.rstrip(".").split(": ")[1].split(", ")
+    )
