@@ -23,6 +23,7 @@ from .model import Case
 
 __all__ = [
     "field_annotation",
+    "field_info",
     "fields_at",
     "load_case",
     "parse_case",
@@ -270,6 +271,16 @@ def _message(err: Any, loc: Loc) -> str:
     if kind.startswith("date") or kind.startswith("time"):
         return f"{msg} (got {err.get('input')!r}); write dates as YYYY-MM-DD"
     return msg
+
+
+def field_info(loc: Loc) -> tuple[type[BaseModel], Any] | None:
+    """The model that owns the field at a path, and its pydantic FieldInfo (None if no field)."""
+    if not loc or isinstance(loc[-1], int):
+        return None
+    owner = field_annotation(loc[:-1])
+    if isinstance(owner, type) and issubclass(owner, BaseModel) and loc[-1] in owner.model_fields:
+        return owner, owner.model_fields[str(loc[-1])]
+    return None
 
 
 def field_annotation(loc: Loc) -> Any:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import io
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from .casefile import field_annotation, fields_at
+from .casefile import field_annotation, field_info, fields_at, required_paths
 from .errors import UserError
 from .inputs import check_file, check_zip, excerpt, input_limits, read_bytes
 
@@ -343,7 +348,12 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def write_sheet(path: Path, header: list[str], rows: list[list[Any]]) -> bytes:
-    """A CSV or XLSX file's bytes with a header row and data rows (dates as real dates in XLSX)."""
+    """A CSV or XLSX file's bytes with a header row and data rows.
+
+    An XLSX sheet is laid out for a clinic to fill: the header frozen and bold, a note on each
+    column from the case model's documentation, drop-down lists for closed sets, dates shown as
+    dates.
+    """
     if path.suffix.lower() == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -352,18 +362,98 @@ def write_sheet(path: Path, header: list[str], rows: list[list[Any]]) -> bytes:
             writer.writerow(["" if v is None else v for v in row])
         return buffer.getvalue().encode("utf-8")
     if path.suffix.lower() == ".xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "clients"
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
-        for i, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = max(12, min(45, len(name) + 2))
-        buffer_b = io.BytesIO()
-        book.save(buffer_b)
-        return buffer_b.getvalue()
+        return _write_xlsx(header, rows)
     raise UserError(f"{path}: expected a .csv or .xlsx file name")
+
+
+_FILL_ROWS = 1000
+"""Rows below the header that carry drop-down lists and date formats."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What a sheet column holds, from the case model: its note, its choices, whether a date."""
+
+    path: str
+    note: str
+    choices: tuple[str, ...] = ()
+    date: bool = False
+    required: bool = False
+
+
+def column_spec(path: str, required: frozenset[str] = frozenset()) -> ColumnSpec:
+    """Describe a dotted column from the case model's own documentation."""
+    parts = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+    tp = field_annotation(parts)
+    owner_parts = parts
+    while owner_parts and isinstance(owner_parts[-1], int):  # an item of a list: the list's doc
+        owner_parts = owner_parts[:-1]
+    found = field_info(owner_parts)
+    choices: tuple[str, ...] = ()
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        choices = tuple(str(m.value) for m in tp)
+    elif typing.get_origin(tp) is typing.Literal:
+        choices = tuple(str(a) for a in typing.get_args(tp))
+    elif tp is bool:
+        choices = ("TRUE", "FALSE")
+    date = tp is dt.date
+    notes: list[str] = []
+    if path in required:
+        notes.append("Required.")
+    if found is not None:
+        owner, info = found
+        if owner.__doc__:
+            notes.append(f"{owner.__name__}: {owner.__doc__.strip().splitlines()[0]}")
+        if info.description:
+            notes.append(info.description.rstrip(".") + ".")
+        if owner_parts != parts:
+            notes.append(f"One item of the list {'.'.join(map(str, owner_parts))}.")
+    if choices:
+        notes.append("One of: " + ", ".join(choices) + ".")
+    elif date:
+        notes.append("A date (YYYY-MM-DD, or a date cell).")
+    return ColumnSpec(path, " ".join(notes), choices, date, path in required)
+
+
+def _write_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+    required = frozenset(required_paths())
+    order = sorted(range(len(header)), key=lambda i: (header[i] not in required, i))
+    header = [header[i] for i in order]
+    rows = [[row[i] for i in order] for row in rows]
+    specs = [column_spec(h, required) for h in header]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "clients"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    bold = Font(bold=True)
+    for i, spec in enumerate(specs, start=1):
+        letter = get_column_letter(i)
+        cell = sheet.cell(row=1, column=i)
+        cell.font = bold
+        if spec.note:
+            cell.comment = Comment(spec.note, "drafter", width=320, height=140)
+        sheet.column_dimensions[letter].width = max(12, min(45, len(spec.path) + 2))
+        cells = f"{letter}2:{letter}{_FILL_ROWS + 1}"
+        if spec.choices and len(",".join(spec.choices)) < 250:
+            rule = DataValidation(
+                type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True
+            )
+            rule.error = f"Choose one of: {', '.join(spec.choices)}"
+            rule.errorTitle = spec.path
+            sheet.add_data_validation(rule)
+            rule.add(cells)
+        if spec.date:
+            for (data_cell,) in sheet.iter_rows(
+                min_row=2, max_row=len(rows) + 1, min_col=i, max_col=i
+            ):
+                data_cell.number_format = "yyyy-mm-dd"
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer_b = io.BytesIO()
+    book.save(buffer_b)
+    return buffer_b.getvalue()
 
 
 def _cell(value: Any) -> Any:

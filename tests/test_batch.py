@@ -660,3 +660,29 @@ def _zombie(pid):
             return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:
         return False
+
+
+def test_batch_template_xlsx_is_laid_out_for_a_clinic(tmp_path):
+    from openpyxl import load_workbook
+
+    from drafter.casefile import required_paths
+
+    target = tmp_path / "clients.xlsx"
+    result = CliRunner().invoke(cli, ["batch", "template", "-d", "pd-request", str(target)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target).active
+    header = [c.value for c in sheet[1]]
+    required = required_paths()
+    assert header[: len(required)] == [p for p in required if p in header]
+    assert set(required) <= set(header)
+    assert sheet.freeze_panes == "A2"
+    assert all(c.font.bold and c.comment and c.comment.text for c in sheet[1])
+    lists = {
+        str(d.sqref).split(":")[0][:-1]: d.formula1 for d in sheet.data_validations.dataValidation
+    }
+    col = {name: sheet.cell(1, i + 1).column_letter for i, name in enumerate(header)}
+    assert lists[col["respondent.pronouns"]] == '"she,he,they"'
+    assert "not_in_proceedings" in lists[col["proceedings.status"]]
+    dob = sheet[f"{col['respondent.date_of_birth']}2"]
+    assert isinstance(dob.value, dt.datetime) and dob.number_format == "yyyy-mm-dd"
+    assert "Required." in sheet[f"{col['respondent.a_number']}1"].comment.text
