@@ -22,12 +22,13 @@ from .suggestions import Suggestions
 from .suggestions import suggest as _suggest
 
 __all__ = [
+    "copy_clause",
     "prepare_out_dir",
+    "start_overlay",
     "set_input_limits",
     "Draft",
     "builtin_dir",
     "case_schema",
-    "copy_library",
     "lint",
     "draft",
     "draft_to_file",
@@ -59,26 +60,49 @@ def write_starter(path: Path, *, force: bool = False) -> Path:
     return write_atomic(Path(path), starter_text().encode("utf-8"), force=force)
 
 
-def copy_library(directory: Path, *, force: bool = False) -> int:
-    """Copy the built-in clause library (clauses and registry) into ``directory`` to edit.
+OVERLAY_REGISTRY = """\
+# Authorities your clauses cite that the built-in registry lacks, or entries of it you replace
+# (same id). Each needs its real citation, date and status; see the built-in authorities.yaml.
+[]
+"""
+
+
+def start_overlay(directory: Path) -> Path:
+    """Start an empty overlay directory for an attorney's own clauses.
+
+    Built-in clauses are not copied: an overlay holds only what the firm changes or adds, so
+    every later fix to a built-in clause still reaches the firm's drafts. Copy one clause to
+    change it with :func:`copy_clause`.
 
     Raises:
-        OutputExistsError: the directory exists and is not empty, and ``force`` is false.
+        OutputExistsError: the directory exists and is not empty.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise OutputExistsError(f"{directory}: is a file, not a directory")
-    if directory.exists() and any(directory.iterdir()) and not force:
-        raise OutputExistsError(
-            f"{directory}: is not empty; nothing copied", hint="Pass --force to copy into it."
-        )
-    source = builtin_dir("clauses")
-    count = 0
-    for path in sorted(source.rglob("*")):
-        if path.is_file() and path.suffix in (".md", ".yaml"):
-            write_atomic(directory / path.relative_to(source), path.read_bytes(), force=force)
-            count += 1
-    return count
+    if directory.exists() and any(directory.iterdir()):
+        raise OutputExistsError(f"{directory}: is not empty; nothing written")
+    return write_atomic(directory / "authorities.yaml", OVERLAY_REGISTRY.encode("utf-8"))
+
+
+def copy_clause(clause_id: str, directory: Path, *, force: bool = False) -> Path:
+    """Copy one built-in clause into an overlay to edit, recording ``based_on: ID@VERSION``.
+
+    Raises:
+        ClauseError: no built-in clause has that id.
+        OutputExistsError: the overlay already has the file, and ``force`` is false.
+    """
+    base = builtin_dir("clauses")
+    clause = load_library(base=base).get(clause_id)
+    text = clause.path.read_text(encoding="utf-8")
+    front_end = text.index("\n---", 3)
+    stamped = (
+        text[:front_end]
+        + f"\nbased_on: {clause.id}@{clause.meta.version}  # the built-in this copy came from"
+        + text[front_end:]
+    )
+    target = Path(directory) / clause.path.relative_to(base)
+    return write_atomic(target, stamped.encode("utf-8"), force=force)
 
 
 def lint(library: Path | None = None, *, samples_dir: Path | None = None) -> LintReport:

@@ -53,6 +53,12 @@ class ClauseMeta(BaseModel):
     version: int | str = 1
     last_reviewed: dt.date | None = None
     disabled: bool = False
+    based_on: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+@[A-Za-z0-9_.\-]+$",
+        description="For a clause copied from the built-in library: ID@VERSION it was copied "
+        "from (``clauses lint`` warns when the built-in has moved on)",
+    )
 
     @field_validator("when", mode="before")
     @classmethod

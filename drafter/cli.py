@@ -302,17 +302,41 @@ def clauses_show(clause_id: str, library: Path | None) -> None:
 
 @clauses.command(name="init")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--force", is_flag=True, help="Copy into a directory that is not empty.")
-def clauses_init(directory: Path, force: bool) -> None:
-    """Copy the built-in clause library into DIRECTORY, to edit and use with --library.
+def clauses_init(directory: Path) -> None:
+    """Start DIRECTORY as your firm's clause overlay, to use with --library.
+
+    Nothing is copied: the overlay holds only the clauses you change or add, so later fixes to
+    the built-in clauses still reach your drafts. In the overlay, a file with a built-in's id
+    replaces it, a new id adds a clause, and `disabled: true` (with just the id) removes one.
 
     \b
     Example:
         drafter clauses init my-clauses/
+        drafter clauses copy pd.closing my-clauses/      # then edit my-clauses/pd-request/closing.md
         drafter render case.yaml -d pd-request -o drafts/ --library my-clauses/
     """
-    count = api.copy_library(directory, force=force)
-    click.echo(f"Copied {count} files into {directory}")
+    api.start_overlay(directory)
+    click.echo(
+        f"Started {directory}. Copy a clause to change it: drafter clauses copy ID {directory}"
+    )
+
+
+@clauses.command(name="copy")
+@click.argument("clause_id")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace the copy already in DIRECTORY.")
+def clauses_copy(clause_id: str, directory: Path, force: bool) -> None:
+    """Copy the built-in clause CLAUSE_ID into your overlay DIRECTORY to edit.
+
+    The copy records the built-in's version (based_on), and `drafter clauses lint --library
+    DIRECTORY` warns when the built-in clause changes after you copied it.
+
+    \b
+    Example:
+        drafter clauses copy pd.closing my-clauses/
+    """
+    path = api.copy_clause(clause_id, directory, force=force)
+    click.echo(f"Copied {clause_id} to {path}")
 
 
 @clauses.command(name="lint")

@@ -146,13 +146,39 @@ def lint_library(
             registry = registry.merged(Registry.load(overlay / "authorities.yaml"))
         for clause in _load_dir(overlay, str(overlay), out):
             merged[clause.id] = clause
+    builtins = (
+        dict(merged)
+        if overlay is None
+        else {c.id: c for c in _load_dir(directory, "built-in", _Collector())}
+    )
     active = [c for c in merged.values() if not c.meta.disabled]
     for clause in active:
         _lint_clause(clause, registry, out)
+        _check_based_on(clause, builtins, out)
     library = ClauseLibrary(sorted(active, key=lambda c: c.id), registry)
     if samples and not any(p.severity == "error" for p in out.problems):
         _lint_against_samples(library, samples, out)
     return LintReport(sorted(set(out.problems)), len(active))
+
+
+def _check_based_on(clause: Clause, builtins: dict[str, Clause], out: _Collector) -> None:
+    """Warn when the built-in clause a copy came from has changed since it was copied."""
+    if not clause.meta.based_on:
+        return
+    source_id, _, version = clause.meta.based_on.partition("@")
+    source = builtins.get(source_id)
+    line = _front_line(clause, "based_on")
+    if source is None:
+        out.warning(
+            clause.path, line, f"based on {source_id}, which the built-in library no longer has"
+        )
+    elif str(source.meta.version) != version:
+        out.warning(
+            clause.path,
+            line,
+            f"copied from {source_id} version {version}; the built-in is now version "
+            f"{source.meta.version}: compare {source.relpath or source.path.name} and merge its changes",
+        )
 
 
 def _lint_clause(clause: Clause, registry: Registry, out: _Collector) -> None:

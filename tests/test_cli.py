@@ -7,6 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import drafter
 from drafter.cli import cli
 
 from .conftest import ROOT, SAMPLES, docx_text, make_template
@@ -293,12 +294,15 @@ def test_clauses_list_and_show(runner):
     assert result.exit_code == 1 and "no clause with id" in result.output
 
 
-def test_clauses_init_then_overlay(runner, tmp_path):
+def test_clauses_init_then_copy_one_clause_and_overlay(runner, tmp_path):
     lib = tmp_path / "mine"
     result = run(runner, "clauses", "init", lib)
     assert result.exit_code == 0
-    assert (lib / "authorities.yaml").exists()
+    assert [p.name for p in lib.iterdir()] == ["authorities.yaml"]  # nothing copied
+    result = run(runner, "clauses", "copy", "pd.closing", lib)
+    assert result.exit_code == 0, result.output
     closing = lib / "pd-request" / "closing.md"
+    assert "based_on: pd.closing@1" in closing.read_text(encoding="utf-8")
     closing.write_text(
         closing.read_text(encoding="utf-8").replace(
             "Thank you for considering", "We are grateful for"
@@ -308,8 +312,23 @@ def test_clauses_init_then_overlay(runner, tmp_path):
     out = tmp_path / "out"
     result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", out, "--library", lib)
     assert result.exit_code == 0, result.output
-    assert "We are grateful for" in docx_text(next(out.glob("*.docx")).read_bytes())
+    text = docx_text(next(out.glob("*.docx")).read_bytes())
+    assert "We are grateful for" in text
     assert run(runner, "clauses", "init", lib).exit_code == 1
+    assert run(runner, "clauses", "copy", "pd.closing", lib).exit_code == 1  # never overwritten
+    assert run(runner, "clauses", "copy", "no.such_clause", lib).exit_code == 1
+    result = run(runner, "clauses", "lint", "--library", lib)
+    assert "based_on" not in result.output and "now version" not in result.output
+
+
+def test_lint_warns_when_the_builtin_a_copy_came_from_has_moved_on(runner, tmp_path):
+    lib = tmp_path / "mine"
+    run(runner, "clauses", "init", lib)
+    run(runner, "clauses", "copy", "pd.closing", lib)
+    closing = lib / "pd-request" / "closing.md"
+    closing.write_text(closing.read_text(encoding="utf-8").replace("@1 ", "@0 "), encoding="utf-8")
+    result = run(runner, "clauses", "lint", "--library", lib)
+    assert "copied from pd.closing version 0; the built-in is now version 1" in result.output
 
 
 def test_clauses_lint_clean_and_failing(runner, tmp_path):
@@ -355,3 +374,12 @@ def test_validate_for_a_document(runner):
     wrong = run(runner, "validate", str(SAMPLES[2]), "--document", "reopen")
     assert wrong.exit_code == 1
     assert "proceedings.status: this motion is for a case that is final_order" in wrong.output
+
+
+def test_readme_first_command_drafts_what_suggest_proposes_for_its_sample():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- draft-command -->", 1)[1].split("```", 2)[1]
+    sample = re.search(r"render (samples/\S+)", block).group(1)
+    document = re.search(r"--document (\S+)", block).group(1)
+    suggested = drafter.suggest(drafter.load_case(ROOT / sample))
+    assert suggested.documents[0].document == document

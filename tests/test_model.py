@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import string
 
 import pytest
@@ -143,3 +144,45 @@ def test_samples_round_trip_through_json(path):
         case.model_dump_json(), context={"today": dt.date(2026, 11, 23)}
     )
     assert again == case
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("A\x00B", "control"),
+        ("A\x0bB", "control"),
+        ("A\ufffeB", "control"),
+        ("A\ue000B", "private-use"),
+        ("A\uf8ffB", "private-use"),
+    ],
+)
+def test_text_a_word_document_cannot_hold_is_refused_naming_the_field(value, kind):
+    from drafter.casefile import parse_case
+    from drafter.errors import CaseValidationError
+
+    data = json.loads(json.dumps(_sample_data()))
+    data["respondent"]["family_name"] = value
+    with pytest.raises(CaseValidationError) as err:
+        parse_case(data, today=dt.date(2026, 11, 23))
+    (problem,) = err.value.problems
+    assert problem.location == "respondent.family_name"
+    assert f"{kind} character" in problem.message
+
+
+def test_dates_before_1900_and_non_ascii_digits_are_refused():
+    from drafter.casefile import parse_case
+    from drafter.errors import CaseValidationError
+
+    data = json.loads(json.dumps(_sample_data()))
+    data["respondent"]["date_of_birth"] = "1899-12-31"
+    data["respondent"]["a_number"] = "A٠٠٠٠٠٠١٠١"
+    with pytest.raises(CaseValidationError) as err:
+        parse_case(data, today=dt.date(2026, 11, 23))
+    where = {p.location: p.message for p in err.value.problems}
+    assert "before 1900" in where["respondent.date_of_birth"]
+    assert "not an A-number" in where["respondent.a_number"]
+
+
+def _sample_data():
+    data, _ = read_case_data(SAMPLES[0])
+    return data
