@@ -686,3 +686,32 @@ def test_batch_template_xlsx_is_laid_out_for_a_clinic(tmp_path):
     dob = sheet[f"{col['respondent.date_of_birth']}2"]
     assert isinstance(dob.value, dt.datetime) and dob.number_format == "yyyy-mm-dd"
     assert "Required." in sheet[f"{col['respondent.a_number']}1"].comment.text
+
+
+def test_ctrl_c_while_the_manifests_are_written_leaves_them_agreeing(tmp_path, monkeypatch):
+    import drafter.batch as batch
+
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows[:2])
+    real = batch.write_atomic
+    calls = {"n": 0}
+
+    def interrupted(path, data, **kw):
+        calls["n"] += path.name == "manifest.json"
+        if path.name == "manifest.json" and calls["n"] == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between the two manifests
+            os.kill(os.getpid(), signal.SIGINT)  # and again, impatiently
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(batch, "write_atomic", interrupted)
+    report, _ = run(tmp_path, sheet)
+    assert report.interrupted and report.stop_reason == "interrupted"
+    assert calls["n"] == 1
+    out = tmp_path / "out"
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    with (out / "manifest.csv").open(encoding="utf-8") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert [(r["row"], r["status"], r["sha256"]) for r in csv_rows] == [
+        (str(r["row"]), r["status"], r["sha256"]) for r in data["rows"]
+    ]
+    assert len(csv_rows) == 2

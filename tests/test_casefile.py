@@ -108,3 +108,28 @@ def test_not_utf8(tmp_path):
     path.write_bytes(b"respondent: \xff\xfe\n")
     with pytest.raises(CaseFileError, match="not UTF-8"):
         load_case(path)
+
+
+def test_json_case_file_errors_carry_line_numbers(tmp_path):
+    import json as _json
+
+    from drafter.casefile import load_case as _load
+    from drafter.casefile import read_case_data as _read
+    from drafter.errors import CaseValidationError
+
+    from .conftest import SAMPLES
+
+    data, _ = _read(SAMPLES[0])
+    data["respondent"]["pronouns"] = "it"
+    path = tmp_path / "case.json"
+    path.write_text(_json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    with pytest.raises(CaseValidationError) as err:
+        _load(path)
+    (problem,) = err.value.problems
+    line = next(
+        i
+        for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if '"pronouns"' in text
+    )
+    assert problem.line == line
+    assert f"case.json:{line}: respondent.pronouns" in str(err.value)
