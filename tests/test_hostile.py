@@ -563,6 +563,8 @@ def test_batch_refused_while_another_holds_the_out_directory(tmp_path):
     finally:
         os.close(fd)
     assert not list(out.glob("*.docx"))
+    result = CliRunner().invoke(cli, [str(a) for a in _batch(tmp_path, sheet)])
+    assert result.exit_code == 0, result.output  # once the other batch is done, it runs
 
 
 def test_unknown_document_kind_is_a_usage_error(tmp_path):
