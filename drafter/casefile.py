@@ -218,7 +218,45 @@ def parse_case(
     try:
         return Case.model_validate(data, context={"today": today or dt.date.today()})
     except ValidationError as exc:
-        raise CaseValidationError(source, validation_problems(exc, lines or {})) from None
+        problems = validation_problems(exc, lines or {})
+        if not any("points at exhibit" in p.message for p in problems):
+            # The model checks exhibit references only once every field is valid; say them now,
+            # with the rest, rather than after the rest are fixed.
+            problems += _exhibit_reference_problems(data, lines or {})
+        raise CaseValidationError(source, problems) from None
+
+
+def _exhibit_reference_problems(data: dict[str, Any], lines: Mapping[Loc, int]) -> list[Problem]:
+    """References to exhibit ids the case does not list, read from the raw data."""
+    listed = data.get("exhibits")
+    if not isinstance(listed, list):
+        return []
+    known = {e.get("id") for e in listed if isinstance(e, dict)}
+    problems: list[Problem] = []
+
+    def walk(node: Any, loc: Loc) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "exhibits" and loc and isinstance(value, list):
+                    for i, ref in enumerate(value):
+                        if isinstance(ref, str) and ref not in known:
+                            where = (*loc, key, i)
+                            problems.append(
+                                Problem(
+                                    ".".join(map(str, where)),
+                                    f"points at exhibit {excerpt(ref)}, which is not in exhibits "
+                                    f"(known: {', '.join(sorted(map(str, known))) or 'none'})",
+                                    _line_of(where, lines),
+                                )
+                            )
+                else:
+                    walk(value, (*loc, str(key)))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*loc, i))
+
+    walk({k: v for k, v in data.items() if k != "exhibits"}, ())
+    return problems
 
 
 def load_case(path: str | Path, *, today: dt.date | None = None) -> Case:
@@ -265,12 +303,17 @@ def _message(err: Any, loc: Loc) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"is not a known field{hint}"
     if kind == "value_error":
-        return msg.removeprefix("Value error, ")
+        return _shorten(msg.removeprefix("Value error, "))
     if kind == "enum" or kind == "literal_error":
-        return f"{msg} (got {err.get('input')!r})"
+        return f"{msg} (got {excerpt(err.get('input'))})"
     if kind.startswith("date") or kind.startswith("time"):
-        return f"{msg} (got {err.get('input')!r}); write dates as YYYY-MM-DD"
-    return msg
+        return f"{msg} (got {excerpt(err.get('input'))}); write dates as YYYY-MM-DD"
+    return _shorten(msg)
+
+
+def _shorten(message: str, limit: int = 200) -> str:
+    """A validator's message, cut short: some quote the value they refused."""
+    return message if len(message) <= limit else message[: limit - 3] + "..."
 
 
 def field_info(loc: Loc) -> tuple[type[BaseModel], Any] | None:

@@ -133,3 +133,21 @@ def test_json_case_file_errors_carry_line_numbers(tmp_path):
     )
     assert problem.line == line
     assert f"case.json:{line}: respondent.pronouns" in str(err.value)
+
+
+def test_misspelt_exhibit_id_is_reported_with_the_other_problems():
+    from drafter.casefile import parse_case
+    from drafter.casefile import read_case_data as _read
+    from drafter.errors import CaseValidationError
+
+    from .conftest import SAMPLES
+
+    data, lines = _read(SAMPLES[0])
+    data["respondent"]["pronouns"] = "it"  # a field error...
+    data["petitions"][0]["exhibits"] = ["aproval"]  # ... and a misspelt exhibit id
+    with pytest.raises(CaseValidationError) as err:
+        parse_case(data, lines=lines, source="case.yaml")
+    where = {p.location: p for p in err.value.problems}
+    assert "respondent.pronouns" in where
+    ref = where["petitions.0.exhibits.0"]
+    assert "points at exhibit 'aproval'" in ref.message and ref.line is not None

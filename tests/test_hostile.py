@@ -38,7 +38,10 @@ def hostile(args: list[object], out: Path | None = None) -> str:
     assert len(errors) == 1, stderr
     rest = [line for line in lines if not line.startswith(("Error: ", "Hint: "))]
     assert len(rest) <= 1 and all(line.startswith("  ") for line in rest), stderr
-    assert len(errors[0]) <= 400, "an error quotes a short excerpt, never the whole input"
+    for line in [*errors, *rest]:
+        assert len(line) <= 400, (
+            f"an error quotes a short excerpt, never the whole input: {line[:200]}"
+        )
     if out is not None:
         assert not out.exists() or not any(out.iterdir()), f"something was written: {stderr}"
     return errors[0]
@@ -232,6 +235,12 @@ HOSTILE_CASE_FILES = {
     "utf16.yaml": SAMPLE_TEXT.encode("utf-16"),
     "long-key.yaml": SAMPLE_TEXT.replace("filing:", "k" * 100000 + ": 1\nfiling:", 1),
     "long-value-error.yaml": SAMPLE_TEXT.replace("pronouns: she", "pronouns: " + "z" * 100000, 1),
+    "long-date-error.yaml": SAMPLE_TEXT.replace(
+        "date_of_birth: 1979-02-14", "date_of_birth: " + "9" * 3000, 1
+    ),
+    "long-a-number.yaml": SAMPLE_TEXT.replace(
+        'a_number: "000000101"', "a_number: " + "x" * 100000, 1
+    ),
 }
 
 
