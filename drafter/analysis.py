@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import inspect
@@ -178,6 +179,22 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
+def _dataclass_attribute_type(cls: type, attr: str) -> Any:
+    """The type of ``cls.attr`` for a dataclass templates see (the assessment), or None.
+
+    A legal conclusion (``Conclusion[...]``) is followed no further: it reads as its value.
+    """
+    names = {f.name for f in dataclasses.fields(cls)} | set(template_properties(cls))
+    if attr not in names:
+        return None
+    hint = typing.get_type_hints(cls).get(attr, _ANY)
+    if typing.get_origin(hint) is not None and getattr(
+        typing.get_origin(hint), "template_value", False
+    ):
+        return _ANY
+    return _unwrap(hint)
+
+
 def _attribute_type(model: type[BaseModel], attr: str) -> Any:
     """The type of ``model.attr`` as templates see it, or None if templates cannot read it.
 
@@ -277,6 +294,12 @@ class ModelChecker:
         return _ANY
 
     def _attr(self, base: Any, attr: str, node: nodes.Node, problems: list[Unknown]) -> Any:
+        if isinstance(base, type) and dataclasses.is_dataclass(base):
+            found = _dataclass_attribute_type(base, attr)
+            if found is None:
+                problems.append(Unknown(attr, base.__name__, node.lineno))
+                return _ANY
+            return found
         if isinstance(base, type) and issubclass(base, BaseModel):
             found = _attribute_type(base, attr)
             if found is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
+from .law import assess
 from .model import Case, Exhibit
 from .render import Block, DocProperties, blocks, render_docx, safe_filename
 from .rules import Selection, select_clauses
@@ -208,7 +209,8 @@ def compose(
     # A self-represented client writes their own letter in the first person; court motions
     # always speak of "Respondent".
     first_person = document.motion is None and case.counsel is None
-    scope = ClauseScope(visible, library.registry, first_person=first_person)
+    # The law is assessed on the whole case: a held-back fact still bars what it bars.
+    scope = ClauseScope(visible, library.registry, first_person=first_person, law=assess(case))
     selection = select_clauses(document, library, scope, explain=explain)
     names = scope.names()
     paragraphs: list[Paragraph] = []

@@ -264,6 +264,17 @@ class Entry(_Model):
     manner: EntryManner
     date: PastDate | None = None
     place: str | None = None
+    parole: Literal["port_of_entry", "in_place"] | None = Field(
+        default=None,
+        description="For a paroled respondent: paroled at a port of entry (an arriving alien, "
+        "8 CFR 1.2, whose adjustment USCIS decides) or paroled in place",
+    )
+
+    @model_validator(mode="after")
+    def _parole_only_if_paroled(self) -> Entry:
+        if self.parole is not None and self.manner is not EntryManner.PAROLED:
+            raise ValueError(f"parole is {self.parole} but manner is {self.manner.value}")
+        return self
 
     @property
     def inspected(self) -> bool:
@@ -302,6 +313,12 @@ class Respondent(_Model):
     detained: bool = False
     language: str = "English"
     entry: Entry
+    section_245i: bool = Field(
+        default=False,
+        description="Grandfathered under INA 245(i): the beneficiary of a petition or labor "
+        "certification filed by April 30, 2001 (and physically present on December 21, 2000 if "
+        "filed after January 14, 1998)",
+    )
 
     @property
     def full_name(self) -> str:
@@ -413,8 +430,41 @@ class FinalOrder(_Model):
     """A final order of removal."""
 
     date: PastDate
-    issued_by: Literal["immigration_judge", "board"]
+    issued_by: Literal["immigration_judge", "board"] = Field(
+        description="Who entered the final order: the immigration judge, or the Board of "
+        "Immigration Appeals (which then decides any motion to reopen)"
+    )
     in_absentia: bool = False
+    notice_of_hearing: Literal["received", "not_received", "in_custody"] | None = Field(
+        default=None,
+        description="For an in absentia order: whether the respondent received the notice of "
+        "the hearing they missed, never received it, or was then in federal or state custody",
+    )
+    exceptional_circumstances: str | None = Field(
+        default=None,
+        description="For an in absentia order: what kept the respondent from the hearing "
+        "(serious illness, a close relative's death...), in plain words",
+    )
+    warned_of_consequences: bool | None = Field(
+        default=None,
+        description="For an in absentia order: whether the respondent had been given oral notice "
+        "of the consequences of failing to appear (INA 240(b)(7))",
+    )
+    reinstated: bool = Field(
+        default=False,
+        description="Whether DHS has reinstated this order under INA 241(a)(5)",
+    )
+
+    @model_validator(mode="after")
+    def _absentia_facts(self) -> FinalOrder:
+        given = [
+            name
+            for name in ("notice_of_hearing", "exceptional_circumstances", "warned_of_consequences")
+            if getattr(self, name) is not None
+        ]
+        if given and not self.in_absentia:
+            raise ValueError(f"{', '.join(given)} given, but the order is not in absentia")
+        return self
 
 
 class PriorMotion(_Model):

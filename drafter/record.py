@@ -19,7 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["Record", "as_record", "record_kind", "record_names", "template_properties"]
+__all__ = [
+    "Record",
+    "ValueRecord",
+    "as_record",
+    "record_kind",
+    "record_names",
+    "template_properties",
+]
 
 
 class Record:
@@ -75,8 +82,60 @@ class Record:
         return True
 
 
+class ValueRecord(Record):
+    """A record that stands for one value: a legal conclusion, seen by templates as its value.
+
+    It compares, tests true or false, and prints as its ``value``, so a rule writes
+    ``law.reopen.ground == "timely"``; its other fields (``reason``, ``authorities``,
+    ``facts``) and, when the value is itself a record, the value's fields
+    (``law.reopen.deadline.due``) are read as attributes.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> Any:
+        """The value the record stands for."""
+        return self._values["value"]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            inner = self._values["value"]
+            if isinstance(inner, Record) and name in inner._values:
+                return inner._values[name]
+            raise AttributeError(f"{self._kind} has no field {name!r}") from None
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.value == (other.value if isinstance(other, ValueRecord) else other))
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __lt__(self, other: Any) -> bool:
+        return bool(self.value < (other.value if isinstance(other, ValueRecord) else other))
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(self.value > (other.value if isinstance(other, ValueRecord) else other))
+
+    def __le__(self, other: Any) -> bool:
+        return not self > other
+
+    def __ge__(self, other: Any) -> bool:
+        return not self < other
+
+
 def record_names(record: Record) -> Mapping[str, Any]:
     """The names a record carries, with their values (for the sandbox and the memo)."""
+    if isinstance(record, ValueRecord) and isinstance(record.value, Record):
+        return {**record.value._values, **record._values}
     return record._values
 
 
@@ -119,7 +178,8 @@ def as_record(value: Any) -> Any:
         values = {f.name: as_record(getattr(value, f.name)) for f in dataclasses.fields(value)}
         for name in template_properties(type(value)):
             values[name] = as_record(getattr(value, name))
-        return Record(type(value).__name__, values)
+        kind = ValueRecord if getattr(value, "template_value", False) else Record
+        return kind(type(value).__name__, values)
     if isinstance(value, (list, tuple)):
         return tuple(as_record(v) for v in value)
     if isinstance(value, Mapping):

@@ -47,7 +47,7 @@ from .compiled import (
     template_lineno,
 )
 from .errors import TemplateError
-from .record import Record, record_kind, record_names
+from .record import Record, ValueRecord, record_kind, record_names
 from .text import format_date, format_time
 
 __all__ = [
@@ -585,6 +585,12 @@ def _finalize(value: Any) -> Any:
     """
     budget = _budget()
     budget.tick()
+    if isinstance(value, ValueRecord):  # a legal conclusion prints as its value
+        value = value.value
+        if isinstance(value, Record):
+            raise jinja2.UndefinedError(
+                "a template printed a whole record; print one of its fields"
+            )
     if value is None:
         raise jinja2.UndefinedError("a template printed a value that is empty (None)")
     if isinstance(value, Markup) or hasattr(value, "__html__"):

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from .authorities import Registry
 from .deadlines import reopen_window
 from .errors import TemplateError
+from .law import Assessment
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .record import Record, as_record
 from .sandbox import helper
@@ -54,7 +55,7 @@ def _describe(item: Any) -> str:
     return f"{label} ({item.date.isoformat()})"
 
 
-ROOT_TYPES: dict[str, Any] = {"case": Case, "r": Respondent, "spouse": Partner}
+ROOT_TYPES: dict[str, Any] = {"case": Case, "r": Respondent, "spouse": Partner, "law": Assessment}
 """Names clause text can use that are parts of the case model (checked attribute by attribute).
 
 Clause text sees each as a read-only record (:mod:`drafter.record`): its fields and the computed
@@ -103,6 +104,8 @@ class ClauseScope:
     """Authority ids each clause cited, by clause id."""
     current: str = "<clause>"
     clause_id: str = ""
+    law: Assessment | None = None
+    """The legal assessment of the whole case (held-back facts included): rules test it."""
     _names: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
@@ -128,6 +131,7 @@ class ClauseScope:
         they, them, their = ("I", "me", "my") if self.first_person else (r.they, r.them, r.their)
         return {
             "case": case,
+            "law": as_record(self.law) if self.law is not None else None,
             "r": case.respondent,
             "name": r.full_name,
             "short": r.short_name,

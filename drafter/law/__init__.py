@@ -1,0 +1,29 @@
+"""The law behind every document: a pure assessment of a case on a date.
+
+``assess(case, as_of)`` returns an :class:`Assessment`, one field per legal conclusion, each a
+:class:`Conclusion` with its value, a reason, its authorities and the facts it read. Everything
+else (``suggest``, clause rules, clause text, the memo) reads it rather than reasoning again.
+"""
+
+from __future__ import annotations
+
+from .adjustment import AdjustmentAssessment, WaiverAssessment
+from .assessment import Assessment, assess
+from .calendar import Deadline, deadline, is_court_closed
+from .conclusion import Caution, Conclusion
+from .reopen import REOPEN_DAYS, RESCISSION_DAYS, ReopenAssessment
+
+__all__ = [
+    "REOPEN_DAYS",
+    "RESCISSION_DAYS",
+    "AdjustmentAssessment",
+    "Assessment",
+    "Caution",
+    "Conclusion",
+    "Deadline",
+    "ReopenAssessment",
+    "WaiverAssessment",
+    "assess",
+    "deadline",
+    "is_court_closed",
+]

@@ -1,0 +1,238 @@
+"""The assessment: every legal conclusion about a case on a date, computed in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from ..model import Case, ProceedingStatus, Relief
+from ..text import format_date
+from .adjustment import AdjustmentAssessment, WaiverAssessment, assess_adjustment, assess_waiver
+from .conclusion import Caution, Conclusion
+from .reopen import ReopenAssessment, assess_reopen
+
+__all__ = ["Assessment", "assess"]
+
+Vehicle = Literal[
+    "request_no_nta",
+    "motion_to_reopen",
+    "motion_to_recalendar",
+    "motion_in_pending_case",
+    "none_needed",
+]
+
+_MOTIONS = ("admin-close", "reopen", "recalendar", "terminate")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Every legal conclusion drafter draws about a case, as of one date.
+
+    Pure: no I/O, no text for a filed page. ``suggest`` is a view of it, clause rules test it
+    (``law.reopen.ground == "lack_of_notice"``), clause text may print its dates and reasons,
+    and the memo lists it, with its cautions on the "Before filing" checklist.
+    """
+
+    as_of: dt.date
+    vehicle: Conclusion[Vehicle]
+    """What brings the case before the decision-maker at all."""
+    reopen: ReopenAssessment
+    adjustment: AdjustmentAssessment
+    waiver: WaiverAssessment
+    dismissal_risk: Conclusion[bool]
+    """Asking for dismissal may expose a recent entrant to expedited removal (2025 practice)."""
+    cautions: tuple[Caution, ...]
+
+    def cautions_for(self, document: str) -> list[Caution]:
+        """The cautions on one document's "Before filing" checklist."""
+        return [c for c in self.cautions if c.concerns(document)]
+
+
+def _vehicle(case: Case) -> Conclusion[Vehicle]:
+    status = case.proceedings.status
+    facts = ("proceedings.status",)
+    if status is ProceedingStatus.NOT_IN_PROCEEDINGS:
+        return Conclusion(
+            "request_no_nta",
+            "Not in removal proceedings: ask ICE not to issue or file a notice to appear (or for "
+            "deferred action); there are no proceedings to dismiss.",
+            (),
+            facts,
+        )
+    if status is ProceedingStatus.TERMINATED:
+        return Conclusion(
+            "none_needed",
+            "The proceedings have been terminated: no motion and no request to dismiss is needed.",
+            (),
+            facts,
+        )
+    if status is ProceedingStatus.FINAL_ORDER:
+        return Conclusion(
+            "motion_to_reopen",
+            "A final order: only a motion to reopen puts the case back before the court.",
+            ("ina_240_c_7",),
+            facts,
+        )
+    if status is ProceedingStatus.ADMINISTRATIVELY_CLOSED:
+        return Conclusion(
+            "motion_to_recalendar",
+            "Administratively closed, not decided: a motion to recalendar (there is no final "
+            "order to reopen).",
+            ("cfr_1003_18_c",),
+            facts,
+        )
+    return Conclusion(
+        "motion_in_pending_case",
+        "The case is pending: motions are filed in it (closure, termination, continuance).",
+        (),
+        facts,
+    )
+
+
+def _dismissal_risk(case: Case, as_of: dt.date) -> Conclusion[bool]:
+    entry = case.respondent.entry.date
+    residence = case.positive_factors.residence_since
+    since = min(d for d in (entry, residence) if d) if (entry or residence) else None
+    recent = since is None or (as_of - since).days < 2 * 365
+    asks = case.request is not None and case.request.relief is Relief.DISMISSAL
+    risk = recent and case.proceedings.status is not ProceedingStatus.NOT_IN_PROCEEDINGS
+    return Conclusion(
+        risk,
+        (
+            "The case does not show two years' continuous presence: since 2025 DHS has sought "
+            "expedited removal of people whose cases it had dismissed. Weigh that before asking "
+            "for dismissal."
+            if risk
+            else "Two years' continuous presence shown: the 2025 expedited-removal practice does "
+            "not reach this client on the facts given."
+        )
+        + (" The request asks for dismissal." if asks and risk else ""),
+        (),
+        ("respondent.entry.date", "positive_factors.residence_since"),
+    )
+
+
+def _cautions(
+    case: Case, reopen: ReopenAssessment, adjustment: AdjustmentAssessment, risk: Conclusion[bool]
+) -> tuple[Caution, ...]:
+    out: list[Caution] = []
+    order = case.proceedings.final_order
+    if reopen.applicable.value:
+        d = reopen.deadline.value
+        if d is not None and d.open:
+            out.append(
+                Caution(
+                    f"File by {format_date(d.calendar)}: the 90-day period counts to that day"
+                    + (
+                        f" (it rolls over to {format_date(d.due)}, but whether courts apply the "
+                        "roll-over to this window is unverified)"
+                        if d.rolled
+                        else ""
+                    )
+                    + f"; {d.days_left} day(s) left.",
+                    ("reopen", "pd-request"),
+                    ("cfr_1001_1_h",),
+                )
+            )
+        if not reopen.automatic_stay.value:
+            out.append(
+                Caution(
+                    "Filing the motion to reopen does not stay removal: if removal is a risk, "
+                    "ask the judge for a stay (no fee) or ICE (Form I-246).",
+                    ("reopen",),
+                )
+            )
+        out.append(
+            Caution(
+                "Put Form EOIR-28 (or EOIR-61) on top of the filing, and Form EOIR-33/IC if the "
+                "address changed; attach the respondent's sworn declaration, the application for "
+                "relief and the petition with its notice.",
+                ("reopen",),
+            )
+        )
+        if reopen.fee.value == "required":
+            out.append(Caution(reopen.fee.reason, ("reopen",), reopen.fee.authorities))
+        if reopen.ground.value == "barred":
+            out.append(
+                Caution(
+                    "Filed alone this motion is barred; asking OPLA only not to oppose cannot cure "
+                    "that. Ask OPLA to join (a joint motion is exempt).",
+                    ("reopen", "pd-request"),
+                    reopen.ground.authorities,
+                )
+            )
+        if reopen.ground.value == "lack_of_notice" and reopen.motions_filed:
+            out.append(
+                Caution(
+                    "The respondent has filed a motion to reopen before: check whether the "
+                    "one-motion limit reaches a motion to rescind for lack of notice.",
+                    ("reopen",),
+                )
+            )
+    if order and order.in_absentia and adjustment.bar_240b7.value:
+        out.append(
+            Caution(
+                adjustment.bar_240b7.reason
+                + " A motion that seeks adjustment without rescinding the order asks for relief "
+                "the respondent may be barred from.",
+                ("reopen", "pd-request"),
+                ("ina_240_b_7",),
+            )
+        )
+    if adjustment.arriving_alien.value is None:
+        out.append(
+            Caution(
+                "Find out whether the respondent was paroled at a port of entry (an arriving "
+                "alien, whose adjustment USCIS decides) or in place, and record it "
+                "(respondent.entry.parole).",
+                (),
+                ("cfr_1_2",),
+            )
+        )
+    if adjustment.marriage_during_proceedings.value:
+        out.append(
+            Caution(
+                adjustment.marriage_during_proceedings.reason,
+                ("reopen", "pd-request", "admin-close", "terminate", "recalendar"),
+                adjustment.marriage_during_proceedings.authorities,
+            )
+        )
+    if (
+        adjustment.visa_available.value is None
+        and adjustment.qualifying_petition.value == "preference"
+    ):
+        out.append(
+            Caution(
+                "Check the Visa Bulletin: a preference petition's visa must be current before "
+                "the respondent can adjust, and attach proof.",
+                ("reopen", "recalendar", "terminate"),
+            )
+        )
+    for bar in (adjustment.inadmissible_212a9, adjustment.inadmissible_212a6ci):
+        if bar.value:
+            out.append(Caution(bar.reason, (), bar.authorities))
+    if risk.value:
+        out.append(Caution(risk.reason, ("pd-request", "terminate")))
+    return tuple(out)
+
+
+def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
+    """Assess ``case`` as of ``as_of`` (default: its filing date).
+
+    Pure: the same case and date give the same assessment.
+    """
+    on = as_of or case.filing.date
+    reopen = assess_reopen(case, on)
+    adjustment = assess_adjustment(case, on, reopen)
+    waiver = assess_waiver(case, adjustment)
+    risk = _dismissal_risk(case, on)
+    return Assessment(
+        as_of=on,
+        vehicle=_vehicle(case),
+        reopen=reopen,
+        adjustment=adjustment,
+        waiver=waiver,
+        dismissal_risk=risk,
+        cautions=_cautions(case, reopen, adjustment, risk),
+    )

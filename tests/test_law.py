@@ -1,0 +1,465 @@
+"""The legal assessment at its edges: deadlines, grounds, forum, adjustment, the waiver.
+
+Each scenario is a constructed case (fictional people) and the conclusions LEGAL_NOTES section 8
+says it must reach.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from drafter.casefile import parse_case
+from drafter.drafting import load_library
+from drafter.law import assess, deadline, is_court_closed
+
+TODAY = dt.date(2026, 11, 23)
+D = dt.date.fromisoformat
+
+BASE = {
+    "respondent": {
+        "given_name": "Ana",
+        "family_name": "Fictional",
+        "pronouns": "she",
+        "a_number": "A000-000-990",
+        "date_of_birth": "1985-01-01",
+        "country_of_citizenship": "Chile",
+        "entry": {"manner": "admitted", "date": "2010-05-01"},
+    },
+    "proceedings": {
+        "status": "pending",
+        "court": {"city": "San Francisco", "state": "CA"},
+        "notice_to_appear_date": "2008-01-15",
+    },
+    "counsel": {
+        "name": "Rosa Fictional",
+        "address": {"street": "1 Way", "city": "Oakland", "state": "CA", "postal_code": "94601"},
+        "phone": "(510) 555-0100",
+        "email": "rosa@example.org",
+    },
+    "filing": {"date": "2026-11-20"},
+}
+
+
+def case_with(**changes):
+    data = copy.deepcopy(BASE)
+    for path, value in changes.items():
+        node = data
+        parts = path.split("__")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
+    return parse_case(data, today=TODAY)
+
+
+def final_order(date, **extra):
+    return {"date": date, "issued_by": "immigration_judge", **extra}
+
+
+def ordered(date, **extra):
+    return {
+        "proceedings__status": "final_order",
+        "proceedings__final_order": final_order(date, **extra),
+    }
+
+
+USC_SPOUSE = {
+    "name": "Sam Fictional",
+    "citizenship": "usc",
+    "relationship": "married",
+    "marriage_date": "2018-06-01",
+}
+APPROVED_I130 = [
+    {
+        "form": "I-130",
+        "status": "approved",
+        "filed_date": "2018-07-01",
+        "decided_date": "2019-03-01",
+    }
+]
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+def test_federal_holidays_and_weekends_close_the_court():
+    assert is_court_closed(D("2026-11-26"))  # Thanksgiving
+    assert is_court_closed(D("2026-07-03"))  # Independence Day observed (the 4th is a Saturday)
+    assert is_court_closed(D("2026-11-21"))  # Saturday
+    assert not is_court_closed(D("2026-11-23"))
+
+
+@pytest.mark.parametrize(
+    ("order", "calendar", "due"),
+    [
+        ("2026-08-24", "2026-11-22", "2026-11-23"),  # day 90 a Sunday -> Monday
+        ("2026-08-23", "2026-11-21", "2026-11-23"),  # a Saturday -> Monday
+        ("2026-08-28", "2026-11-26", "2026-11-27"),  # Thanksgiving -> Friday
+        ("2026-04-04", "2026-07-03", "2026-07-06"),  # July 3 observed, then the weekend
+        ("2023-12-01", "2024-02-29", "2024-02-29"),  # leap day, a Thursday
+        ("2026-08-25", "2026-11-23", "2026-11-23"),  # an ordinary Monday
+    ],
+)
+def test_ninety_day_deadline_rolls_over_weekends_and_holidays(order, calendar, due):
+    d = deadline(D(order), 90, TODAY)
+    assert (d.calendar, d.due) == (D(calendar), D(due))
+    assert d.rolled == (calendar != due)
+
+
+# --------------------------------------------------------------------------- reopen grounds
+
+
+@pytest.mark.parametrize(
+    ("as_of", "ground", "timely"),
+    [
+        ("2026-11-22", "timely", True),  # day 89
+        ("2026-11-23", "timely", True),  # day 90, a Monday
+        ("2026-11-24", "barred", False),  # day 91
+    ],
+)
+def test_ninety_day_window_edges(as_of, ground, timely):
+    law = assess(case_with(**ordered("2026-08-25")), D(as_of))
+    assert law.reopen.ground.value == ground
+    assert law.reopen.timely.value is timely
+    assert law.reopen.barred.value is (not timely)
+    assert law.reopen.sua_sponte.value is (not timely)
+
+
+def test_day_after_a_sunday_deadline_is_still_timely_by_the_roll_over_with_a_caution():
+    law = assess(case_with(**ordered("2026-08-24")), D("2026-11-23"))  # day 91; day 90 a Sunday
+    assert law.reopen.ground.value == "timely" and law.reopen.deadline.value.rolled
+    text = " ".join(c.text for c in law.cautions_for("reopen"))
+    assert "File by November 22, 2026" in text and "unverified" in text
+
+
+def test_one_motion_limit_counts_only_the_respondents_motions():
+    prior = [{"filed": "2026-09-01", "filed_by": "respondent", "outcome": "denied"}]
+    law = assess(case_with(**ordered("2026-08-25"), proceedings__motions_to_reopen=prior), TODAY)
+    assert law.reopen.number_barred.value and law.reopen.ground.value == "barred"
+    prior = [{"filed": "2026-09-01", "filed_by": "dhs"}]
+    law = assess(case_with(**ordered("2026-08-25"), proceedings__motions_to_reopen=prior), TODAY)
+    assert not law.reopen.number_barred.value and law.reopen.ground.value == "timely"
+
+
+@pytest.mark.parametrize("notice", ["not_received", "in_custody"])
+def test_in_absentia_without_notice_is_rescinded_at_any_time_without_fee_with_a_stay(notice):
+    law = assess(
+        case_with(**ordered("2016-03-01", in_absentia=True, notice_of_hearing=notice)), TODAY
+    )
+    assert law.reopen.ground.value == "lack_of_notice"
+    assert law.reopen.rescission.value and law.reopen.automatic_stay.value
+    assert law.reopen.fee.value == "exempt_no_notice"
+    assert "cfr_1003_24_b_2_iii" in law.reopen.fee.authorities
+
+
+@pytest.mark.parametrize(
+    ("as_of", "ground"),
+    [
+        ("2026-08-27", "exceptional_circumstances"),  # day 59: rescission first, window open
+        ("2027-01-28", "exceptional_circumstances"),  # day 180, a Thursday
+        ("2027-01-29", "barred"),  # day 181
+    ],
+)
+def test_in_absentia_exceptional_circumstances_within_180_days(as_of, ground):
+    case = case_with(
+        **ordered(
+            "2026-08-01",
+            in_absentia=True,
+            notice_of_hearing="received",
+            exceptional_circumstances="She was in hospital after surgery on the day.",
+        )
+    )
+    law = assess(case, D(as_of))
+    assert law.reopen.ground.value == ground
+    assert law.reopen.automatic_stay.value is (ground != "barred")
+    assert law.reopen.rescission.value is (ground != "barred")
+
+
+def test_in_absentia_timely_motion_without_rescission_warns_of_the_ten_year_bar():
+    law = assess(case_with(**ordered("2026-10-01", in_absentia=True)), TODAY)
+    assert law.reopen.ground.value == "timely" and not law.reopen.rescission.value
+    assert law.adjustment.bar_240b7.value
+    assert any("240(b)(7)" in c.text for c in law.cautions_for("reopen"))
+
+
+def test_no_ten_year_bar_without_the_warning_or_after_ten_years():
+    unwarned = case_with(**ordered("2020-01-01", in_absentia=True, warned_of_consequences=False))
+    assert not assess(unwarned, TODAY).adjustment.bar_240b7.value
+    old = case_with(**ordered("2015-01-01", in_absentia=True))
+    assert not assess(old, TODAY).adjustment.bar_240b7.value
+
+
+def test_joint_motion_is_exempt_from_limits_and_fee():
+    law = assess(
+        case_with(
+            **ordered("2009-03-12"),
+            dhs_position={"stance": "joins", "opla_attorney": "X", "agreed_on": "2026-10-01"},
+        ),
+        TODAY,
+    )
+    assert law.reopen.ground.value == "joint" and not law.reopen.barred.value
+    assert law.reopen.fee.value == "exempt_joint"
+    assert law.reopen.ground.authorities == ("cfr_1003_23_b_4_iv",)
+
+
+def test_board_order_goes_to_the_board_with_the_boards_rules():
+    law = assess(
+        case_with(
+            proceedings__status="final_order",
+            proceedings__final_order={"date": "2026-10-01", "issued_by": "board"},
+        ),
+        TODAY,
+    )
+    assert law.reopen.forum.value == "board"
+    assert "cfr_1003_2" in law.reopen.ground.authorities
+    joint = assess(
+        case_with(
+            proceedings__status="final_order",
+            proceedings__final_order={"date": "2010-10-01", "issued_by": "board"},
+            dhs_position={"stance": "joins", "opla_attorney": "X", "agreed_on": "2026-10-01"},
+        ),
+        TODAY,
+    )
+    assert joint.reopen.ground.authorities == ("cfr_1003_2_c_3_iii",)
+
+
+def test_reinstated_order_is_not_reopenable():
+    law = assess(case_with(**ordered("2015-01-01", reinstated=True)), TODAY)
+    assert law.reopen.ground.value == "not_reopenable"
+    assert not law.reopen.applicable.value
+    assert "ina_241_a_5" in law.reopen.ground.authorities
+
+
+def test_fee_is_due_for_an_ordinary_motion_and_paid_through_eoir():
+    law = assess(case_with(**ordered("2026-10-01")), TODAY)
+    assert law.reopen.fee.value == "required"
+    assert "EOIR" in law.reopen.fee.reason and "DHS" not in law.reopen.fee.reason
+    assert not law.reopen.automatic_stay.value
+
+
+# --------------------------------------------------------------------------- vehicle
+
+
+@pytest.mark.parametrize(
+    ("status", "vehicle"),
+    [
+        ("not_in_proceedings", "request_no_nta"),
+        ("terminated", "none_needed"),
+        ("administratively_closed", "motion_to_recalendar"),
+        ("pending", "motion_in_pending_case"),
+    ],
+)
+def test_vehicle_follows_where_the_case_stands(status, vehicle):
+    changes = {"proceedings__status": status}
+    if status == "administratively_closed":
+        changes["proceedings__administrative_closure_date"] = "2022-01-01"
+    if status == "not_in_proceedings":
+        changes["proceedings__court"] = None
+        changes["proceedings__notice_to_appear_date"] = None
+    law = assess(case_with(**changes), TODAY)
+    assert law.vehicle.value == vehicle
+    assert law.reopen.ground.value == "no_final_order"
+
+
+# --------------------------------------------------------------------------- adjustment
+
+
+def test_arriving_alien_adjusts_with_uscis_even_in_proceedings():
+    law = assess(
+        case_with(
+            respondent__entry={
+                "manner": "paroled",
+                "parole": "port_of_entry",
+                "date": "2015-01-01",
+            },
+            relationships={"spouse": USC_SPOUSE},
+            petitions=APPROVED_I130,
+        ),
+        TODAY,
+    )
+    assert law.adjustment.arriving_alien.value is True
+    assert law.adjustment.forum.value == "uscis"
+    assert law.adjustment.path.value == "adjust_with_uscis"
+    assert "cfr_1245_2_a_1_ii" in law.adjustment.forum.authorities
+
+
+def test_parole_in_place_adjusts_before_the_judge():
+    law = assess(
+        case_with(
+            respondent__entry={"manner": "paroled", "parole": "in_place", "date": "2015-01-01"},
+            relationships={"spouse": USC_SPOUSE},
+            petitions=APPROVED_I130,
+        ),
+        TODAY,
+    )
+    assert law.adjustment.forum.value == "immigration_judge"
+    assert law.adjustment.clear_path.value
+
+
+def test_parole_of_unknown_kind_asks_the_attorney():
+    law = assess(case_with(respondent__entry={"manner": "paroled"}), TODAY)
+    assert law.adjustment.arriving_alien.value is None
+    assert not law.adjustment.clear_path.value
+    assert any("paroled at a port of entry" in c.text for c in law.cautions)
+
+
+def test_ewi_without_245i_goes_abroad_with_an_i601a_only_once_the_case_is_closed():
+    ewi = {"respondent__entry": {"manner": "entered_without_inspection", "date": "2005-01-01"}}
+    family = {"relationships": {"spouse": USC_SPOUSE}, "petitions": APPROVED_I130}
+    pending = assess(case_with(**ewi, **family), TODAY)
+    assert pending.adjustment.path.value == "consular_with_i601a"
+    assert not pending.adjustment.eligible.value
+    assert not pending.waiver.available.value and "pending" in pending.waiver.available.reason
+    closed = assess(
+        case_with(
+            **ewi,
+            **family,
+            proceedings__status="administratively_closed",
+            proceedings__administrative_closure_date="2023-01-01",
+        ),
+        TODAY,
+    )
+    assert closed.waiver.available.value
+    terminated = assess(case_with(**ewi, **family, proceedings__status="terminated"), TODAY)
+    assert terminated.waiver.available.value
+    ordered_case = assess(case_with(**ewi, **family, **ordered("2020-01-01")), TODAY)
+    assert ordered_case.waiver.needs_i212.value
+
+
+def test_245i_opens_adjustment_despite_entry_without_inspection():
+    law = assess(
+        case_with(
+            respondent__entry={"manner": "entered_without_inspection"},
+            respondent__section_245i=True,
+            relationships={"spouse": USC_SPOUSE},
+            petitions=APPROVED_I130,
+        ),
+        TODAY,
+    )
+    assert law.adjustment.eligible.value
+    assert law.adjustment.path.value == "adjust_before_judge"
+    assert not law.waiver.needed.value
+
+
+def test_lpr_spouse_petition_is_a_preference_with_the_245c2_bar():
+    lpr = {**USC_SPOUSE, "citizenship": "lpr"}
+    law = assess(case_with(relationships={"spouse": lpr}, petitions=APPROVED_I130), TODAY)
+    assert law.adjustment.qualifying_petition.value == "preference"
+    assert law.adjustment.visa_available.value is None
+    assert law.adjustment.bar_245c2.value and not law.adjustment.eligible.value
+    assert any("Visa Bulletin" in c.text for c in law.cautions_for("reopen"))
+    grandfathered = assess(
+        case_with(
+            relationships={"spouse": lpr}, petitions=APPROVED_I130, respondent__section_245i=True
+        ),
+        TODAY,
+    )
+    assert not grandfathered.adjustment.bar_245c2.value
+
+
+def test_usc_spouse_immediate_relative_has_a_clear_path():
+    law = assess(case_with(relationships={"spouse": USC_SPOUSE}, petitions=APPROVED_I130), TODAY)
+    assert law.adjustment.qualifying_petition.value == "immediate_relative"
+    assert law.adjustment.clear_path.value
+
+
+@pytest.mark.parametrize(
+    ("married", "during"),
+    [
+        ("2018-06-01", False),  # before the notice to appear
+        ("2019-01-15", True),  # the day it was issued
+        ("2024-02-01", True),  # after the final order, still in the United States (Enriquez)
+    ],
+)
+def test_marriage_during_proceedings_lasts_until_departure(married, during):
+    law = assess(
+        case_with(
+            **ordered("2023-01-01"),
+            proceedings__notice_to_appear_date="2019-01-15",
+            relationships={"spouse": {**USC_SPOUSE, "marriage_date": married}},
+            petitions=APPROVED_I130,
+        ),
+        TODAY,
+    )
+    assert law.adjustment.marriage_during_proceedings.value is during
+    if during:
+        assert "ina_245_e_3" in law.adjustment.marriage_during_proceedings.authorities
+
+
+def test_prior_removal_and_fraud_bar_a_clear_path():
+    removal = {"prior_removals": [{"date": "2008-01-01", "kind": "removal", "disclose": False}]}
+    law = assess(
+        case_with(
+            respondent__entry={"manner": "entered_without_inspection"},
+            relationships={"spouse": USC_SPOUSE},
+            petitions=APPROVED_I130,
+            adverse_facts=removal,
+        ),
+        TODAY,
+    )
+    assert law.adjustment.inadmissible_212a9.value
+    assert law.adjustment.path.value == "none_found"
+    assert not law.waiver.available.value
+    fraud = {"fraud_findings": [{"date": "2012-01-01", "description": "x", "disclose": True}]}
+    law = assess(
+        case_with(
+            relationships={"spouse": USC_SPOUSE}, petitions=APPROVED_I130, adverse_facts=fraud
+        ),
+        TODAY,
+    )
+    assert law.adjustment.inadmissible_212a6ci.value and not law.adjustment.clear_path.value
+
+
+@pytest.mark.parametrize(("entered", "risk"), [("2025-06-01", True), ("2019-06-01", False)])
+def test_dismissal_risk_for_a_recent_entrant(entered, risk):
+    law = assess(
+        case_with(
+            respondent__entry={"manner": "entered_without_inspection", "date": entered},
+            request={"relief": "dismissal"},
+        ),
+        TODAY,
+    )
+    assert law.dismissal_risk.value is risk
+    assert any("expedited removal" in c.text for c in law.cautions_for("pd-request")) is risk
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def _all_authorities(law):
+    seen = set()
+
+    def walk(obj):
+        if hasattr(obj, "authorities") and isinstance(obj.authorities, tuple):
+            seen.update(obj.authorities)
+        if hasattr(obj, "__dataclass_fields__"):
+            for name in obj.__dataclass_fields__:
+                walk(getattr(obj, name))
+        elif isinstance(obj, tuple):
+            for item in obj:
+                walk(item)
+
+    walk(law)
+    return seen
+
+
+def test_every_authority_the_assessment_cites_is_in_the_registry():
+    registry = load_library().registry
+    cited = set()
+    for changes in (
+        ordered("2026-08-25"),
+        ordered("2016-03-01", in_absentia=True, notice_of_hearing="not_received"),
+        ordered("2026-08-01", in_absentia=True, exceptional_circumstances="ill"),
+        ordered("2015-01-01", reinstated=True),
+        {"respondent__entry": {"manner": "paroled", "parole": "port_of_entry"}},
+        {"respondent__entry": {"manner": "paroled"}},
+        {"relationships": {"spouse": USC_SPOUSE}, "petitions": APPROVED_I130},
+    ):
+        cited |= _all_authorities(assess(case_with(**changes), TODAY))
+    assert len(cited) > 15
+    assert cited <= {a.id for a in registry}, sorted(cited - {a.id for a in registry})
