@@ -7,21 +7,26 @@ import datetime as dt
 import pytest
 
 import drafter
-from drafter.deadlines import reopen_window
+from drafter.law import assess
 from drafter.model import FinalOrder, PriorMotion, ProceedingStatus
 
 from .conftest import SAMPLES
 
-AS_OF = dt.date(2026, 11, 23)
+# A Tuesday: each edge below (day 89, 90, 91; 179, 180, 181) falls on a weekday, so no
+# weekend roll-over moves it (tests/test_law.py covers the roll-over).
+AS_OF = dt.date(2026, 11, 24)
 BASE = drafter.load_case(SAMPLES[0], today=AS_OF)
 
 
-def with_order(days_ago, *, joint=False, prior=0, in_absentia=False):
+def with_order(days_ago, *, joint=False, prior=0, in_absentia=False, circumstances=None):
     order_date = AS_OF - dt.timedelta(days=days_ago)
     proceedings = BASE.proceedings.model_copy(
         update={
             "final_order": FinalOrder(
-                date=order_date, issued_by="immigration_judge", in_absentia=in_absentia
+                date=order_date,
+                issued_by="immigration_judge",
+                in_absentia=in_absentia,
+                exceptional_circumstances=circumstances,
             ),
             "notice_to_appear_date": order_date - dt.timedelta(days=400),
             "motions_to_reopen": [PriorMotion(filed=order_date + dt.timedelta(days=1))] * prior,
@@ -44,8 +49,7 @@ def reopen_entry(result):
 @pytest.mark.parametrize("days, timely", [(89, True), (90, True), (91, False)])
 def test_ninety_day_edge(days, timely):
     case = with_order(days)
-    window = reopen_window(case, AS_OF)
-    assert window.timely is timely
+    assert assess(case, AS_OF).reopen.timely.value is timely
     result = drafter.suggest(case, as_of=AS_OF)
     text = "\n".join(result.deadlines)
     if timely:
@@ -80,12 +84,14 @@ def test_not_joint_suggests_asking_opla_first():
 
 @pytest.mark.parametrize("days, timely", [(179, True), (180, True), (181, False)])
 def test_in_absentia_180_day_edge(days, timely):
-    case = with_order(days, in_absentia=True)
-    window = reopen_window(case, AS_OF)
-    assert window.timely_in_absentia is timely
+    case = with_order(days, in_absentia=True, circumstances="In hospital that day.")
+    assert assess(case, AS_OF).reopen.rescission_deadline.value.open is timely
     result = drafter.suggest(case, as_of=AS_OF)
     assert any("180-day deadline" in d for d in result.deadlines)
     assert bool(reopen_entry(result).blockers) is (not timely)
+    # Without facts showing exceptional circumstances, the 180-day window opens nothing.
+    bare = drafter.suggest(with_order(days, in_absentia=True), as_of=AS_OF)
+    assert "time-barred" in reopen_entry(bare).blockers[0]
 
 
 def test_closed_case_calls_for_recalendar_not_reopen():
