@@ -9,7 +9,7 @@ from pathlib import Path
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
-from .law import assess
+from .law import Assessment, assess
 from .model import Case, Exhibit
 from .render import Block, DocProperties, blocks, render_docx, safe_filename
 from .rules import Selection, select_clauses
@@ -188,6 +188,8 @@ class Composition:
     held_back: list[str]
     placeholders: dict[str, list[str]] = field(default_factory=dict)
     """The highlighted placeholders each clause left for the attorney, by clause id."""
+    law: Assessment | None = None
+    """The legal assessment the clauses were chosen by (as of the filing date)."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,8 @@ def compose(
     # always speak of "Respondent".
     first_person = document.motion is None and case.counsel is None
     # The law is assessed on the whole case: a held-back fact still bars what it bars.
-    scope = ClauseScope(visible, library.registry, first_person=first_person, law=assess(case))
+    law = assess(case)
+    scope = ClauseScope(visible, library.registry, first_person=first_person, law=law)
     selection = select_clauses(document, library, scope, explain=explain)
     names = scope.names()
     paragraphs: list[Paragraph] = []
@@ -243,6 +246,7 @@ def compose(
         cited_by={k: list(v) for k, v in scope.cited_by.items()},
         held_back=held_back,
         placeholders=placeholders,
+        law=law,
     )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .analysis import Fact
 from .authorities import Authority
 from .drafting import Composition
+from .law import Assessment, Conclusion, Deadline
 from .text import format_date
 
-__all__ = ["AuthorityNote", "ClauseNote", "EvidenceNote", "Memo", "build_memo"]
+__all__ = ["AuthorityNote", "ClauseNote", "EvidenceNote", "LawNote", "Memo", "build_memo"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Memo:
     held_back: list[str]
     placeholders: int
     warnings: list[str]
+    before_filing: list[str] = field(default_factory=list)
+    """The attorney's checklist: what the legal assessment says to do or check first."""
+    law: list[LawNote] = field(default_factory=list)
+    """The legal conclusions behind the document, each with its reason and authorities."""
 
     def to_dict(self) -> dict[str, Any]:
         """The memo as plain data (for ``--json``)."""
@@ -95,6 +100,13 @@ class Memo:
             "",
         ]
         out += [f"- {w}" for w in self.warnings] or ["- None."]
+        out += ["", "## Before filing", ""]
+        out += [f"- [ ] {item}" for item in self.before_filing] or ["- Nothing further."]
+        if self.law:
+            out += ["", "## The law as assessed", ""]
+            for n in self.law:
+                cites = f" ({', '.join(f'`{a}`' for a in n.authorities)})" if n.authorities else ""
+                out.append(f"- {n.label}: **{n.value}**. {n.reason}{cites}")
         included = [c for c in self.clauses if c.included]
         left_out = [c for c in self.clauses if not c.included]
         out += ["", f"## Included ({len(included)} clauses, in document order)", ""]
@@ -114,6 +126,44 @@ class Memo:
         out += ["", "## Held back (adverse facts not marked `disclose: true`)", ""]
         out += [f"- {h}" for h in self.held_back] or ["- None."]
         return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class LawNote:
+    """One legal conclusion as the memo states it."""
+
+    label: str
+    value: str
+    reason: str
+    authorities: list[str]
+
+
+def _law_notes(law: Assessment) -> list[LawNote]:
+    """The conclusions that shaped the document, in the order an attorney checks them."""
+    picked: list[tuple[str, Conclusion[Any]]] = [("Vehicle", law.vehicle)]
+    if law.reopen.applicable.value or law.reopen.ground.value == "not_reopenable":
+        picked += [
+            ("Forum", law.reopen.forum),
+            ("Ground to reopen", law.reopen.ground),
+            ("90-day deadline", law.reopen.deadline),
+            ("Fee", law.reopen.fee),
+            ("Stay", law.reopen.automatic_stay),
+        ]
+    picked += [
+        ("Who decides adjustment", law.adjustment.forum),
+        ("Path to permanent residence", law.adjustment.path),
+    ]
+    if law.waiver.needed.value:
+        picked.append(("I-601A provisional waiver", law.waiver.available))
+    return [LawNote(label, _shown(c.value), c.reason, list(c.authorities)) for label, c in picked]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Deadline):
+        return format_date(value.due)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "unknown" if value is None else str(value).replace("_", " ")
 
 
 def _clause_lines(c: ClauseNote) -> list[str]:
@@ -202,6 +252,7 @@ def build_memo(comp: Composition) -> Memo:
         warnings.append(
             f"{len(comp.held_back)} adverse fact(s) held back from this document (listed below)."
         )
+    before = [c.text for c in comp.law.cautions_for(comp.document.id)] if comp.law else []
     r = comp.case.respondent
     return Memo(
         respondent=r.full_name,
@@ -214,4 +265,6 @@ def build_memo(comp: Composition) -> Memo:
         held_back=list(comp.held_back),
         placeholders=placeholders,
         warnings=warnings,
+        before_filing=before,
+        law=_law_notes(comp.law) if comp.law else [],
     )

@@ -285,6 +285,7 @@ def _deadline_lines(law: Assessment, on: dt.date) -> list[str]:
 
 
 def _reminders(law: Assessment) -> list[str]:
+    """What helps, beside the cautions (which already carry every fee, stay and form to do)."""
     reopen = law.reopen
     if not reopen.applicable.value:
         return []
@@ -293,10 +294,9 @@ def _reminders(law: Assessment) -> list[str]:
         if reopen.forum.value == "board"
         else "the Immigration Court"
     )
-    return [
-        "A practitioner files Form EOIR-28 with a motion to reopen (ICPM 5.1(b), 5.7(b)); "
-        "include it when asking OPLA to join.",
-        f"Fee: {reopen.fee.reason}",
-        f"Stay: {reopen.automatic_stay.reason}",
-        f"File the motion with {forum}, the body that last decided the case.",
-    ]
+    out = [f"File the motion with {forum}, the body that last decided the case."]
+    if reopen.fee.value != "required":
+        out.append(f"Fee: {reopen.fee.reason}")
+    if reopen.automatic_stay.value:
+        out.append(f"Stay: {reopen.automatic_stay.reason}")
+    return out

@@ -304,6 +304,7 @@ def test_parole_in_place_adjusts_before_the_judge():
 def test_parole_of_unknown_kind_asks_the_attorney():
     law = assess(case_with(respondent__entry={"manner": "paroled"}), TODAY)
     assert law.adjustment.arriving_alien.value is None
+    assert law.adjustment.forum.value == "unknown"
     assert not law.adjustment.clear_path.value
     assert any("paroled at a port of entry" in c.text for c in law.cautions)
 

@@ -12,7 +12,7 @@ from .reopen import ReopenAssessment
 
 __all__ = ["AdjustmentAssessment", "WaiverAssessment", "assess_adjustment", "assess_waiver"]
 
-AdjustForum = Literal["immigration_judge", "uscis", "none"]
+AdjustForum = Literal["immigration_judge", "uscis", "unknown"]
 Path = Literal["adjust_before_judge", "adjust_with_uscis", "consular_with_i601a", "none_found"]
 
 _IN_COURT = (
@@ -91,6 +91,14 @@ def assess_adjustment(case: Case, as_of: dt.date, reopen: ReopenAssessment) -> A
             "Not before the Immigration Court: USCIS decides an application for adjustment.",
             (),
             ("proceedings.status",),
+        )
+    elif arriving.value is None:
+        forum = Conclusion[AdjustForum](
+            "unknown",
+            "Paroled, but whether at a port of entry is not recorded: if so, USCIS decides the "
+            "adjustment; if paroled in place, the immigration judge.",
+            ("cfr_1245_2_a_1_ii",),
+            ("respondent.entry.parole",),
         )
     elif arriving.value:
         forum = Conclusion[AdjustForum](
@@ -238,13 +246,15 @@ def assess_adjustment(case: Case, as_of: dt.date, reopen: ReopenAssessment) -> A
         ("respondent.entry.manner", "petitions"),
     )
     path: Conclusion[Path]
-    if eligible.value:
+    if eligible.value and forum.value != "unknown":
         path = Conclusion(
             "adjust_before_judge" if forum.value == "immigration_judge" else "adjust_with_uscis",
             forum.reason,
             forum.authorities,
             forum.facts,
         )
+    elif eligible.value:
+        path = Conclusion("none_found", forum.reason, forum.authorities, forum.facts)
     elif not door and petition.value != "none" and not a9.value:
         path = Conclusion(
             "consular_with_i601a",
