@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import DocumentRequirementError, Problem
+from .law import Assessment
 from .model import Case, ProceedingStatus
 
 __all__ = ["DOCUMENTS", "DocumentKind", "MotionTitles", "Section", "get_document"]
@@ -27,6 +28,10 @@ class MotionTitles:
     joint: str
     order: str
     """What the proposed order does if granted, e.g. 'these proceedings are REOPENED'."""
+    rescind_alone: str | None = None
+    rescind_joint: str | None = None
+    rescind_order: str | None = None
+    """For a motion to reopen that asks to rescind an in absentia order (ICPM 5.9)."""
 
 
 def _pd_request_needs(case: Case) -> list[Problem]:
@@ -112,15 +117,25 @@ class DocumentKind:
         """The heading printed above a section, if it has one."""
         return next((s.heading for s in self.sections if s.id == section), None)
 
-    def title_for(self, case: Case) -> str:
-        """The document's title as filed: a joint motion when DHS joins."""
+    def title_for(self, case: Case, law: Assessment | None = None) -> str:
+        """The document's title as filed: joint when DHS joins; rescission when the ground is."""
         if self.motion is None:
             return self.title
+        rescind = bool(law and law.reopen.rescission.value and self.motion.rescind_alone)
         if case.dhs_position.stance == "joins":
-            return self.motion.joint
+            return (self.motion.rescind_joint if rescind else None) or self.motion.joint
+        alone = (self.motion.rescind_alone if rescind else None) or self.motion.alone
         if case.family_members:  # the motion speaks for every respondent it covers
-            return self.motion.alone.replace("RESPONDENT'S", "RESPONDENTS'", 1)
-        return self.motion.alone
+            return alone.replace("RESPONDENT'S", "RESPONDENTS'", 1)
+        return alone
+
+    def order_for(self, law: Assessment | None = None) -> str:
+        """What the proposed order grants, matching the motion's title."""
+        if self.motion is None:
+            return ""
+        if law and law.reopen.rescission.value and self.motion.rescind_order:
+            return self.motion.rescind_order
+        return self.motion.order
 
     def require(self, case: Case, source: str = "case") -> None:
         """Check that the case has what this document needs.
@@ -181,6 +196,9 @@ DOCUMENTS: dict[str, DocumentKind] = {
             alone="RESPONDENT'S MOTION TO REOPEN",
             joint="JOINT MOTION TO REOPEN",
             order="these proceedings are REOPENED",
+            rescind_alone="RESPONDENT'S MOTION TO RESCIND IN ABSENTIA ORDER AND REOPEN",
+            rescind_joint="JOINT MOTION TO RESCIND IN ABSENTIA ORDER AND REOPEN",
+            rescind_order="the in absentia order is RESCINDED and these proceedings are REOPENED",
         ),
     ),
     "recalendar": DocumentKind(

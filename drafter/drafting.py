@@ -135,7 +135,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
             start = end + 1
         else:
             rows.append((tab, ex.title, str(ex.pages) if ex.pages else ""))
-    title = kind.title_for(case)
+    title = kind.title_for(case, comp.law)
     office = case.opla_office
     return DraftView(
         kind=kind.id,
@@ -162,7 +162,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         dhs_signer=case.dhs_position.opla_attorney or "",
         dhs_office=office.name if office else "",
         dhs_address=", ".join(office.address.lines) if office else "",
-        order=kind.motion.order if kind.motion else "",
+        order=kind.order_for(comp.law),
         paragraphs=[p.plain for p in comp.paragraphs],
     )
 

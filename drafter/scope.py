@@ -11,9 +11,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .authorities import Registry
-from .deadlines import reopen_window
 from .errors import TemplateError
-from .law import Assessment
+from .law import Assessment, assess
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .record import Record, as_record
 from .sandbox import helper
@@ -70,7 +69,7 @@ OTHER_NAMES = [
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
     "petitions",
     *("subject", "client", "clients", "Clients", "first_person"),
-    *("joint", "pursue", "reopen_window", "equities", "open_petitions"),
+    *("joint", "pursue", "equities", "open_petitions"),
 ]
 """The other names clause text can use: words and helper functions."""
 
@@ -131,7 +130,7 @@ class ClauseScope:
         they, them, their = ("I", "me", "my") if self.first_person else (r.they, r.them, r.their)
         return {
             "case": case,
-            "law": as_record(self.law) if self.law is not None else None,
+            "law": as_record(self.law if self.law is not None else assess(self.case)),
             "r": case.respondent,
             "name": r.full_name,
             "short": r.short_name,
@@ -162,7 +161,6 @@ class ClauseScope:
             "first_person": self.first_person,
             "joint": self.case.dhs_position.stance == "joins",
             "pursue": self.case.request.pursue if self.case.request else None,
-            "reopen_window": as_record(reopen_window(self.case)),
             "equities": self.equities,
             "open_petitions": tuple(
                 p for p in case.petitions if p.status in ("pending", "approved")

@@ -414,6 +414,9 @@ def test_prior_removal_and_fraud_bar_a_clear_path():
         TODAY,
     )
     assert law.adjustment.inadmissible_212a6ci.value and not law.adjustment.clear_path.value
+    # A waivable bar: the path is still adjustment before the judge, but not a clear one.
+    assert law.adjustment.path.value == "adjust_before_judge"
+    assert "waiver" in law.adjustment.eligible.reason
 
 
 @pytest.mark.parametrize(("entered", "risk"), [("2025-06-01", True), ("2019-06-01", False)])

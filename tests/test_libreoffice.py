@@ -8,6 +8,7 @@ import pytest
 
 import drafter
 from drafter.documents import DOCUMENTS
+from drafter.law import assess
 
 from .conftest import SAMPLES, to_pdf_text
 
@@ -50,7 +51,7 @@ def test_every_document_opens_and_holds_the_case(pdf_texts):
         if kind.motion:
             assert "In the Matter of:" in text, target.name
             assert "In Removal Proceedings" in text
-            assert kind.title_for(case) in text
+            assert kind.title_for(case, assess(case)) in text
             assert "ORDER OF THE IMMIGRATION JUDGE" in text
             assert "CERTIFICATE OF SERVICE" in text
             assert "NOT DETAINED" in text or "DETAINED" in text

@@ -41,7 +41,7 @@ def test_packet_parts(packets, pair):
     result = packets[pair]
     case = result.case
     text = docx_text(result.docx)
-    title = result.document.title_for(case)
+    title = result.document.title_for(case, result.law)
     assert text.count(title) >= 2  # the cover page and the motion
     assert "In the Matter of:" in text and "In Removal Proceedings" in text
     for _, number in case.covered_people:
@@ -114,7 +114,7 @@ def test_joint_reopen_cites_exemption_and_windsor(packets):
         "windsor",
         "zeleniak",
         "ice_2014_announcement",
-        "cfr_1003_24_b_2",
+        "cfr_1003_24_b_2_v",
     } <= set(result.cited)
     text = docx_text(result.docx)
     assert "JOINT MOTION TO REOPEN" in text
@@ -136,8 +136,14 @@ def test_reopen_alone_out_of_time_asks_for_sua_sponte():
     text = docx_text(result.docx)
     assert "RESPONDENT'S MOTION TO REOPEN" in text
     assert "on its own motion" in text
+    assert "matters only in exceptional situations" not in text  # said plainly, not hedged
+    assert "reserved for exceptional situations" in text
+    # Instructions to the attorney go to the memo's checklist, never into the motion.
     flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
-    assert any("fee" in f for f in flagged)
+    assert not any("fee" in f.lower() for f in flagged)
+    memo = drafter.explain(alone, "reopen")
+    assert any("fee is due" in item for item in memo.before_filing)
+    assert "paid to DHS" not in text
 
 
 def test_motion_for_wrong_status_is_refused():

@@ -229,10 +229,13 @@ def assess_adjustment(case: Case, as_of: dt.date, reopen: ReopenAssessment) -> A
         ("relationships.spouse.marriage_date", "proceedings.notice_to_appear_date"),
     )
     door = entry.inspected or r.section_245i
-    bars = [c for c in (bar_245c2, bar_240b7, a9, fraud) if c.value]
+    # Fraud inadmissibility can be waived for a citizen's or resident's spouse: it denies a
+    # clear path, not the path itself. The other bars close the door.
+    bars = [c for c in (bar_245c2, bar_240b7, a9) if c.value]
     eligible = Conclusion(
         bool(door and petition.value != "none" and not bars),
         "Inspected (or 245(i)) with a qualifying petition and no bar on the facts given."
+        + (" A waiver of the fraud inadmissibility would be needed." if fraud.value else "")
         if door and petition.value != "none" and not bars
         else "Not eligible to adjust on the facts given: "
         + "; ".join(
@@ -269,6 +272,7 @@ def assess_adjustment(case: Case, as_of: dt.date, reopen: ReopenAssessment) -> A
         path.value in ("adjust_before_judge", "adjust_with_uscis")
         and visa.value
         and arriving.value is not None
+        and not fraud.value
     )
     return AdjustmentAssessment(
         arriving_alien=arriving,

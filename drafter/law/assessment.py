@@ -114,7 +114,11 @@ def _dismissal_risk(case: Case, as_of: dt.date) -> Conclusion[bool]:
 
 
 def _cautions(
-    case: Case, reopen: ReopenAssessment, adjustment: AdjustmentAssessment, risk: Conclusion[bool]
+    case: Case,
+    reopen: ReopenAssessment,
+    adjustment: AdjustmentAssessment,
+    waiver: WaiverAssessment,
+    risk: Conclusion[bool],
 ) -> tuple[Caution, ...]:
     out: list[Caution] = []
     order = case.proceedings.final_order
@@ -209,6 +213,16 @@ def _cautions(
                 ("reopen", "recalendar", "terminate"),
             )
         )
+    if waiver.needed.value and case.proceedings.status is ProceedingStatus.ADMINISTRATIVELY_CLOSED:
+        out.append(
+            Caution(
+                "Recalendaring ends the administrative closure that makes the Form I-601A "
+                "available: prefer termination or dismissal, or keep the case closed while the "
+                "waiver is pending.",
+                ("recalendar", "pd-request"),
+                ("cfr_212_7_e",),
+            )
+        )
     for bar in (adjustment.inadmissible_212a9, adjustment.inadmissible_212a6ci):
         if bar.value:
             out.append(Caution(bar.reason, (), bar.authorities))
@@ -234,5 +248,5 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
         adjustment=adjustment,
         waiver=waiver,
         dismissal_risk=risk,
-        cautions=_cautions(case, reopen, adjustment, risk),
+        cautions=_cautions(case, reopen, adjustment, waiver, risk),
     )
