@@ -72,6 +72,13 @@ class DraftView:
     order: str
     opla_attention: str = "Chief Counsel"
     paragraphs: list[str] = field(default_factory=list)
+    board: bool = False
+    """The motion goes to the Board of Immigration Appeals (it entered the final order)."""
+    tribunal: str = "IMMIGRATION COURT"
+    """The caption's tribunal line: ``IMMIGRATION COURT`` or ``BOARD OF IMMIGRATION APPEALS``."""
+    order_heading: str = "ORDER OF THE IMMIGRATION JUDGE"
+    decider: str = "Immigration Judge"
+    """Who signs the proposed order."""
 
 
 _SERVICE = {
@@ -136,6 +143,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         else:
             rows.append((tab, ex.title, str(ex.pages) if ex.pages else ""))
     title = kind.title_for(case, comp.law)
+    board = bool(kind.id == "reopen" and comp.law and comp.law.reopen.forum.value == "board")
     office = case.opla_office
     return DraftView(
         kind=kind.id,
@@ -153,7 +161,13 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         signer_eoir_id=(counsel.eoir_id or "") if counsel else "",
         filer_lines=filer,
         detained="DETAINED" if r.detained else "NOT DETAINED",
-        court=f"{proc.court.city}, {proc.court.state}" if proc.court else "",
+        court=(
+            "Falls Church, Virginia"
+            if board
+            else f"{proc.court.city}, {proc.court.state}"
+            if proc.court
+            else ""
+        ),
         people=people,
         respondent_label="Respondents" if case.family_members else "Respondent",
         judge=proc.immigration_judge or "________________",
@@ -164,6 +178,14 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         dhs_address=", ".join(office.address.lines) if office else "",
         order=kind.order_for(comp.law),
         paragraphs=[p.plain for p in comp.paragraphs],
+        board=board,
+        tribunal="BOARD OF IMMIGRATION APPEALS" if board else "IMMIGRATION COURT",
+        order_heading=(
+            "ORDER OF THE BOARD OF IMMIGRATION APPEALS"
+            if board
+            else "ORDER OF THE IMMIGRATION JUDGE"
+        ),
+        decider="Board Member" if board else "Immigration Judge",
     )
 
 

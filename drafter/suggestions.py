@@ -149,18 +149,20 @@ def _picks(case: Case, law: Assessment) -> tuple[list[Pick], list[str]]:
             picks.append(("reopen", why + " DHS has agreed to join.", blockers))
         else:
             if case.request is not None:
-                picks.append(
-                    (
-                        "pd-request",
-                        "DHS opposes for now: a PD request can ask OPLA to reconsider and join "
-                        "(a joint motion is exempt from the time and number limits)."
-                        if case.dhs_position.stance == "opposes"
-                        else "Ask OPLA to join a motion to reopen: its agreement lifts the time "
-                        "and number limits.",
-                        [],
+                if reopen.barred.value:
+                    ask = (
+                        "Ask OPLA to join the motion: only a jointly filed motion escapes the "
+                        "limits this one meets."
+                        + (" DHS opposes for now." if case.dhs_position.stance == "opposes" else "")
                     )
-                )
-            if reopen.ground.value in ("lack_of_notice", "exceptional_circumstances"):
+                else:
+                    ask = (
+                        "Ask OPLA not to oppose, or to join, the motion: DHS's position weighs "
+                        "with the court. File the motion on time whatever OPLA answers."
+                    )
+                picks.append(("pd-request", ask, []))
+            if not reopen.barred.value:
+                # A motion with a ground and a deadline comes first: OPLA may not answer in time.
                 why += " " + reopen.ground.reason
                 picks.insert(0, ("reopen", why, blockers))
             else:

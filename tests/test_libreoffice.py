@@ -51,8 +51,15 @@ def test_every_document_opens_and_holds_the_case(pdf_texts):
         if kind.motion:
             assert "In the Matter of:" in text, target.name
             assert "In Removal Proceedings" in text
-            assert kind.title_for(case, assess(case)) in text
-            assert "ORDER OF THE IMMIGRATION JUDGE" in text
+            law = assess(case)
+            assert kind.title_for(case, law) in text
+            board = kind.id == "reopen" and law.reopen.forum.value == "board"
+            heading = (
+                "ORDER OF THE BOARD OF IMMIGRATION APPEALS"
+                if board
+                else "ORDER OF THE IMMIGRATION JUDGE"
+            )
+            assert heading in text
             assert "CERTIFICATE OF SERVICE" in text
             assert "NOT DETAINED" in text or "DETAINED" in text
             assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in text

@@ -46,7 +46,15 @@ def test_packet_parts(packets, pair):
     assert "In the Matter of:" in text and "In Removal Proceedings" in text
     for _, number in case.covered_people:
         assert text.count(number) >= 2  # cover page and proposed order captions
-    assert "ORDER OF THE IMMIGRATION JUDGE" in text
+    board = result.law.reopen.forum.value == "board" and result.document.id == "reopen"
+    # The body that decides the motion captions it and signs its order.
+    if board:
+        assert "BOARD OF IMMIGRATION APPEALS" in text and "FALLS CHURCH, VIRGINIA" in text
+        assert "ORDER OF THE BOARD OF IMMIGRATION APPEALS" in text
+        assert "IMMIGRATION COURT" not in text and "ORDER OF THE IMMIGRATION JUDGE" not in text
+        assert "1003.23(b)" not in text  # the Board's rules, not the Immigration Court's
+    else:
+        assert "ORDER OF THE IMMIGRATION JUDGE" in text
     assert "GRANTED. It is further ORDERED that" in text
     assert "CERTIFICATE OF SERVICE" in text
     assert case.opla_office.name in text

@@ -291,7 +291,7 @@ def court_header(doc):
     for line in (
         "UNITED STATES DEPARTMENT OF JUSTICE",
         "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW",
-        "IMMIGRATION COURT",
+        "{{ draft.tribunal }}",
         "{{ draft.court|upper }}",
     ):
         add(doc, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
@@ -356,8 +356,10 @@ def motion():
     add(doc, "", keep=True)
     court_header(doc)
     caption(doc)
+    add(doc, "{%p if not draft.board %}")
     add(doc, "Immigration Judge: {{ draft.judge }}", keep=True)
     add(doc, "Next Hearing: {{ draft.next_hearing }}", keep=True)
+    add(doc, "{%p endif %}")
     add(doc, "", keep=True)
     add(doc, "{{ draft.title }}", style="Motion Title")
 
@@ -422,7 +424,7 @@ def motion():
     p.paragraph_format.page_break_before = True
     court_header(doc)
     caption(doc)
-    add(doc, "ORDER OF THE IMMIGRATION JUDGE", style="Motion Title")
+    add(doc, "{{ draft.order_heading }}", style="Motion Title")
     add(
         doc,
         "Upon consideration of the {{ draft.title_words }}, it is HEREBY ORDERED that the motion be:",
@@ -432,7 +434,7 @@ def motion():
     add(doc, "\u2610  DENIED.", space_after=12)
     add(doc, "\u2610  Other: ________________________________________________", space_after=36)
     add(doc, "______________________          ______________________________", keep=True)
-    add(doc, "Date                                            Immigration Judge")
+    add(doc, "Date                                            {{ draft.decider }}")
 
     # ---- Certificate of service.
     p = add(doc, "CERTIFICATE OF SERVICE", style="Motion Title")
