@@ -212,6 +212,8 @@ class Composition:
     """The highlighted placeholders each clause left for the attorney, by clause id."""
     law: Assessment | None = None
     """The legal assessment the clauses were chosen by (as of the filing date)."""
+    unsupported: dict[str, int] = field(default_factory=dict)
+    """Statements that cite no exhibit, by clause id."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,7 @@ def compose(
         held_back=held_back,
         placeholders=placeholders,
         law=law,
+        unsupported=dict(scope.unsupported),
     )
 
 

@@ -253,6 +253,23 @@ def build_memo(comp: Composition) -> Memo:
             f"{len(comp.held_back)} adverse fact(s) held back from this document (listed below)."
         )
     before = [c.text for c in comp.law.cautions_for(comp.document.id)] if comp.law else []
+    titles = {d.clause.id: d.clause.meta.title for d in comp.selection.decisions}
+    for clause_id, count in comp.unsupported.items():
+        before.append(
+            f'Attach evidence for "{titles.get(clause_id, clause_id)}" ({clause_id}): '
+            f"{count} statement(s) there cite no exhibit; list it under the case's exhibits."
+        )
+    if comp.case.dhs_position.stance == "unknown" and comp.document.motion is not None:
+        before.append(
+            "Ask DHS for its position and record it (dhs_position.stance): the motion says DHS "
+            "has not yet stated one."
+        )
+    if (
+        comp.document.id in ("pd-request", "reopen")
+        and not any(e.kind.value == "notice_of_appearance" for e in comp.case.exhibits)
+        and comp.case.counsel is not None
+    ):
+        before.append("Enclose counsel's Form EOIR-28 notice of appearance.")
     r = comp.case.respondent
     return Memo(
         respondent=r.full_name,

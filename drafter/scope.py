@@ -22,7 +22,6 @@ __all__ = ["OTHER_NAMES", "ROOT_TYPES", "ClauseScope", "disclosed_only", "resolv
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _EXHIBIT_TOKEN = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
-PLACEHOLDER = "[[(exhibit to be attached)]]"
 
 
 def disclosed_only(case: Case) -> tuple[Case, list[str]]:
@@ -103,6 +102,8 @@ class ClauseScope:
     """Authority ids each clause cited, by clause id."""
     current: str = "<clause>"
     clause_id: str = ""
+    unsupported: dict[str, int] = field(default_factory=dict)
+    """Statements that cite no exhibit, counted by clause id (for the memo's checklist)."""
     law: Assessment | None = None
     """The legal assessment of the whole case (held-back facts included): rules test it."""
     _names: dict[str, Any] | None = field(default=None, repr=False)
@@ -263,10 +264,16 @@ class ClauseScope:
 
     @helper
     def see(self, exhibit_ids: Iterable[str]) -> Markup:
-        """``(See Exhibits B and C.)``, or a highlighted placeholder when there is no exhibit."""
+        """``(See Exhibits B and C.)``; nothing when there is no exhibit.
+
+        A statement with no exhibit is noted for the memo's "Before filing" checklist: an
+        instruction to attach evidence never reaches the filed page.
+        """
         ids = list(dict.fromkeys(exhibit_ids))
         if not ids:
-            return Markup(PLACEHOLDER)
+            self.unsupported.setdefault(self.clause_id or self.current, 0)
+            self.unsupported[self.clause_id or self.current] += 1
+            return Markup("")
         for i in ids:
             self.exhibit(i)
         return Markup(f"(See {_OPEN}{escape(','.join(ids))}{_CLOSE}.)")

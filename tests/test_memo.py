@@ -86,8 +86,8 @@ def test_memo_json_round_trips(memos):
 def test_factor_without_exhibit_is_flagged_in_memo(memos):
     memo = memos[next(p for p in SAMPLES if "veteran" in p.name)]
     removal = next(c for c in memo.clauses if c.id == "pd.adverse.prior_removal")
-    assert removal.placeholders == ["(exhibit to be attached)"]
-    assert any(
-        w.startswith("pd.adverse.prior_removal left a highlighted placeholder")
-        for w in memo.warnings
+    assert removal.placeholders == []  # nothing left on the letter for the attorney...
+    assert any(  # ... the checklist says what to attach instead
+        "(pd.adverse.prior_removal)" in item and item.startswith("Attach evidence")
+        for item in memo.before_filing
     )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import drafter
-from drafter.scope import PLACEHOLDER
 
 from .conftest import GOLDEN, SAMPLES, docx_text
 
@@ -107,17 +104,21 @@ def test_ewi_case_explains_provisional_waiver(drafts):
     assert "may adjust status under" not in text
 
 
-def test_missing_evidence_is_a_highlighted_placeholder():
+def test_missing_evidence_goes_to_the_memo_checklist_not_the_letter():
     case = drafter.load_case(SAMPLES[0], today=TODAY)
     factors = case.positive_factors.model_copy(
         update={"residence": None, "employment": None, "community_ties": None}
     )
     bare = case.model_copy(update={"exhibits": [], "petitions": [], "positive_factors": factors})
     result = drafter.draft(bare, "pd-request")
-    flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
-    assert PLACEHOLDER.strip("[]") in flagged
-    with zipfile.ZipFile(io.BytesIO(result.docx)) as z:
-        assert b'w:fill="FFFF00"' in z.read("word/document.xml")
+    text = " ".join(p.plain for p in result.paragraphs)
+    assert "exhibit to be attached" not in text and "(See" not in text
+    assert result.unsupported  # some statements cite no exhibit...
+    memo = drafter.explain(bare, "pd-request")
+    checklist = " ".join(memo.before_filing)
+    for clause_id in result.unsupported:  # ... and the checklist names each one
+        assert f"({clause_id})" in checklist
+    assert "Attach evidence" in checklist
 
 
 def test_self_represented_letter_in_first_person():

@@ -1,0 +1,206 @@
+"""No document states what the legal assessment denies, and no instruction reaches a filed page.
+
+Every sample and a set of constructed scenarios is drafted into every document that fits it; each
+text is checked against the assessment of the same case.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import drafter
+from drafter.casefile import parse_case
+from drafter.documents import DOCUMENTS
+from drafter.law import assess
+
+from .conftest import SAMPLES
+from .test_law import APPROVED_I130, BASE, TODAY, USC_SPOUSE, ordered
+
+OFFICE = {
+    "name": "Office of the Principal Legal Advisor, Example Field Location",
+    "address": {
+        "street": "1 Plaza",
+        "city": "San Francisco",
+        "state": "CA",
+        "postal_code": "94111",
+    },
+    "email": "opla@example.gov",
+}
+
+SCENARIOS = {
+    "arriving alien, pending": {
+        "respondent__entry": {"manner": "paroled", "parole": "port_of_entry", "date": "2021-01-01"},
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+    },
+    "parole in place, pending": {
+        "respondent__entry": {"manner": "paroled", "parole": "in_place", "date": "2016-01-01"},
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+    },
+    "EWI closed, I-601A": {
+        "respondent__entry": {"manner": "entered_without_inspection", "date": "2005-01-01"},
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "proceedings__status": "administratively_closed",
+        "proceedings__administrative_closure_date": "2023-01-01",
+    },
+    "EWI with 245(i), closed": {
+        "respondent__entry": {"manner": "entered_without_inspection", "date": "2000-01-01"},
+        "respondent__section_245i": True,
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "proceedings__status": "administratively_closed",
+        "proceedings__administrative_closure_date": "2023-01-01",
+    },
+    "LPR spouse, final order timely": {
+        **ordered("2026-10-01"),
+        "relationships": {"spouse": {**USC_SPOUSE, "citizenship": "lpr"}},
+        "petitions": APPROVED_I130,
+    },
+    "timely, USC spouse, DHS opposes": {
+        **ordered("2026-10-01"),
+        "relationships": {"spouse": {**USC_SPOUSE, "marriage_date": "2026-01-10"}},
+        "petitions": APPROVED_I130,
+        "dhs_position": {"stance": "opposes"},
+    },
+    "late, not joint": {
+        **ordered("2020-10-01"),
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+    },
+    "late, joint": {
+        **ordered("2012-10-01"),
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "dhs_position": {"stance": "joins", "opla_attorney": "X", "agreed_on": "2026-11-01"},
+    },
+    "in absentia, no notice": ordered(
+        "2017-05-01", in_absentia=True, notice_of_hearing="not_received"
+    ),
+    "in absentia, in custody, joint": {
+        **ordered("2017-05-01", in_absentia=True, notice_of_hearing="in_custody"),
+        "dhs_position": {"stance": "joins", "opla_attorney": "X", "agreed_on": "2026-11-01"},
+    },
+    "in absentia, exceptional": ordered(
+        "2026-08-01", in_absentia=True, exceptional_circumstances="In hospital that day."
+    ),
+    "in absentia, late, no facts": ordered("2025-01-01", in_absentia=True),
+    "board, timely": {
+        "proceedings__status": "final_order",
+        "proceedings__final_order": {"date": "2026-10-01", "issued_by": "board"},
+    },
+    "board, joint": {
+        "proceedings__status": "final_order",
+        "proceedings__final_order": {"date": "2011-10-01", "issued_by": "board"},
+        "dhs_position": {"stance": "joins", "opla_attorney": "X", "agreed_on": "2026-11-01"},
+    },
+    "fraud finding, pending": {
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "adverse_facts": {
+            "fraud_findings": [{"date": "2012-01-01", "description": "x", "disclose": True}]
+        },
+    },
+    "not in proceedings": {
+        "proceedings__status": "not_in_proceedings",
+        "proceedings__court": None,
+        "proceedings__notice_to_appear_date": None,
+    },
+}
+
+
+def _scenario(changes):
+    data = copy.deepcopy(BASE)
+    data["opla_office"] = OFFICE
+    data["request"] = {"relief": "non_opposition"}
+    for path, value in changes.items():
+        node = data
+        parts = path.split("__")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
+    return parse_case(data, today=TODAY)
+
+
+def _cases():
+    for path in SAMPLES:
+        yield path.stem, drafter.load_case(path, today=TODAY)
+    for name, changes in SCENARIOS.items():
+        yield name, _scenario(changes)
+
+
+def _drafts():
+    for name, case in _cases():
+        for kind in DOCUMENTS.values():
+            if not kind.check(case):
+                yield f"{name} / {kind.id}", case, kind.id
+
+
+DRAFTS = list(_drafts())
+
+INSTRUCTIONS = (
+    "Check first",
+    "Confirm the current fee",
+    "Confirm whether",
+    "exhibit to be attached",
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "document"), [(c, d) for _, c, d in DRAFTS], ids=[n for n, _, _ in DRAFTS]
+)
+def test_no_document_states_what_the_assessment_denies(case, document):
+    law = assess(case)
+    result = drafter.draft(case, document)
+    text = " ".join(p.plain for p in result.paragraphs)
+    title = result.document.title_for(case, law)
+    said: list[str] = []
+
+    def never(phrase, why):
+        if phrase in text:
+            said.append(f"{phrase!r} although {why}")
+
+    if law.adjustment.forum.value != "immigration_judge":
+        never("has jurisdiction over that application", "the judge does not decide adjustment")
+        never("apply to adjust status before this Court", "the judge does not decide adjustment")
+    if not law.adjustment.clear_path.value:
+        never("clear path to permanent residence", "the assessment finds a bar or open question")
+    if not law.waiver.needed.value:
+        never("waiver on Form I-601A", "the I-601A is not this client's path")
+    if law.reopen.ground.value != "timely":
+        never("This motion is timely", f"the ground is {law.reopen.ground.value}")
+        never("Velarde-Pacheco", "the motion is not a timely one")
+    if law.reopen.ground.value != "joint":
+        never("agreed to by Respondent and DHS and filed jointly", "DHS does not join")
+    if law.reopen.fee.value != "exempt_joint":
+        never("No filing fee is required: a motion agreed to by all parties", "not a joint motion")
+    never("paid to DHS", "fees are paid through EOIR")
+    if law.reopen.ground.value != "barred":
+        never("on its own motion", "the motion is not barred")
+    if not (
+        law.reopen.ground.value == "timely"
+        and law.adjustment.marriage_during_proceedings.value
+        and case.dhs_position.stance == "opposes"
+    ):
+        never("Lamus-Pava", "cited only for its holding")
+    if document != "pd-request" and case.dhs_position.stance != "joins":
+        never("April 10, 2014", "a motion cites the 2014 announcement only when DHS joins")
+    if document == "reopen" and law.reopen.forum.value == "board":
+        never("1003.23(b)", "the Board's rules govern")
+    for instruction in INSTRUCTIONS:
+        never(instruction, "instructions go to the memo's checklist")
+    if document == "reopen":
+        assert ("RESCIND" in title) is law.reopen.rescission.value, title
+    assert not said, "\n".join(said)
+
+
+def test_every_scenario_and_sample_was_drafted():
+    names = {n.split(" / ")[0] for n, _, _ in DRAFTS}
+    assert set(SCENARIOS) <= names
+    assert len(DRAFTS) >= 40
