@@ -257,7 +257,11 @@ def compose(
         if flags:
             placeholders[clause.id] = flags
         paragraphs.extend(rendered)
-    paragraphs, exhibits = resolve_exhibits(paragraphs, visible.exhibits)
+    listed = visible.exhibits
+    if document.motion is not None:
+        # Form EOIR-28 goes on top of a motion, not behind an exhibit tab (the memo says so).
+        listed = [e for e in listed if e.kind.value != "notice_of_appearance"]
+    paragraphs, exhibits = resolve_exhibits(paragraphs, listed)
     return Composition(
         case=case,
         visible=visible,

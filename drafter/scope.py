@@ -39,7 +39,22 @@ def disclosed_only(case: Case) -> tuple[Case, list[str]]:
         for n, item in enumerate(items):
             if not item.disclose:
                 held.append(f"adverse_facts.{group}.{n}: {_describe(item)}")
-    filtered = case.model_copy(update={"adverse_facts": AdverseFacts(**kept)})
+    # An exhibit that proves only a held-back fact is neither enclosed nor listed.
+    held_refs = {
+        ref
+        for group in AdverseFacts.model_fields
+        for item in getattr(af, group)
+        if not item.disclose
+        for ref in item.exhibits
+    }
+    kept_case = case.model_copy(update={"adverse_facts": AdverseFacts(**kept)})
+    still_used = {ref for _, refs in kept_case._exhibit_references() for ref in refs}
+    hidden = held_refs - still_used
+    exhibits = [e for e in case.exhibits if e.id not in hidden]
+    for e in case.exhibits:
+        if e.id in hidden:
+            held.append(f"exhibits ({e.id}): {e.title} - it proves only a held-back fact")
+    filtered = kept_case.model_copy(update={"exhibits": exhibits})
     return filtered, held
 
 

@@ -15,7 +15,7 @@ from drafter.casefile import parse_case
 from drafter.documents import DOCUMENTS
 from drafter.law import assess
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, docx_text
 from .test_law import APPROVED_I130, BASE, TODAY, USC_SPOUSE, ordered
 
 OFFICE = {
@@ -204,3 +204,54 @@ def test_every_scenario_and_sample_was_drafted():
     names = {n.split(" / ")[0] for n, _, _ in DRAFTS}
     assert set(SCENARIOS) <= names
     assert len(DRAFTS) >= 40
+
+
+def test_an_exhibit_that_proves_only_a_held_back_fact_is_neither_enclosed_nor_listed():
+    case = _scenario(
+        {
+            "adverse_facts": {
+                "criminal_history": [
+                    {
+                        "offense": "shoplifting",
+                        "date": "2014-03-01",
+                        "jurisdiction": "Alameda County",
+                        "disposition": "dismissed",
+                        "disclose": False,
+                        "exhibits": ["dispo"],
+                    }
+                ]
+            },
+            "exhibits": [
+                {"id": "dispo", "title": "Certified disposition, 2014", "kind": "criminal_record"},
+                {"id": "lease", "title": "Leases since 2010", "kind": "residence"},
+            ],
+            "positive_factors": {
+                "residence_since": "2010-05-01",
+                "residence": {
+                    "description": "She has lived here since 2010.",
+                    "exhibits": ["lease"],
+                },
+            },
+        }
+    )
+    result = drafter.draft(case, "pd-request")
+    titles = [exhibit.title for _, exhibit in result.exhibits]
+    assert "Leases since 2010" in titles
+    assert "Certified disposition, 2014" not in titles
+    assert "Certified disposition" not in docx_text(result.docx)
+    assert any("dispo" in h and "held-back" in h for h in result.held_back)
+    # Disclosed, it is enclosed like any other exhibit.
+    shown = case.model_copy(
+        update={
+            "adverse_facts": case.adverse_facts.model_copy(
+                update={
+                    "criminal_history": [
+                        case.adverse_facts.criminal_history[0].model_copy(update={"disclose": True})
+                    ]
+                }
+            )
+        }
+    )
+    assert "Certified disposition, 2014" in [
+        e.title for _, e in drafter.draft(shown, "pd-request").exhibits
+    ]
