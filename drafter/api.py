@@ -140,8 +140,12 @@ def draft_to_file(
     template: Path | None = None,
     memo: bool = False,
     pdf: bool = False,
+    final: bool = False,
 ) -> tuple[Draft, Path]:
     """Draft a document and write it into ``out_dir`` atomically.
+
+    With ``final``, a draft that still holds a highlighted placeholder is refused (nothing is
+    written): a filing-ready document has every fact filled in.
 
     With ``memo``, the drafting memo is written beside it as ``<name>.memo.md``; with ``pdf``,
     LibreOffice makes ``<name>.pdf``. Every target is checked before anything is written, so an
@@ -149,10 +153,19 @@ def draft_to_file(
 
     Raises:
         OutputExistsError: a target exists and ``force`` is false (nothing is written).
-        UserError: ``pdf`` is asked for but LibreOffice is not installed (nothing is written), or
-            the conversion failed (the .docx is kept).
+        UserError: ``final`` and a placeholder is left, or ``pdf`` is asked for but LibreOffice
+            is not installed (nothing is written), or the conversion failed (the .docx is kept).
     """
     result = draft(case, document, library=library, template=template, explain=memo)
+    if final:
+        left = [r.text for p in result.paragraphs for r in p.runs if r.flag]
+        if left:
+            shown = "; ".join(f'"{t}"' for t in left[:3]) + (" ..." if len(left) > 3 else "")
+            raise UserError(
+                f"{document}: {len(left)} highlighted placeholder(s) still to fill ({shown}); "
+                "nothing written",
+                hint="Give the facts in the case file, or drop --final to write a working draft.",
+            )
     target = Path(out_dir) / result.filename
     targets = [target]
     if memo:

@@ -90,6 +90,11 @@ def cli(max_input_mb: float | None) -> None:
 @_library_opt
 @click.option("--memo", is_flag=True, help="Also write the drafting memo beside the .docx.")
 @click.option("--pdf", is_flag=True, help="Also make a PDF with LibreOffice.")
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Refuse (write nothing) while the draft holds a highlighted placeholder.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 def render(
     case: Path,
@@ -99,6 +104,7 @@ def render(
     library: Path | None,
     memo: bool,
     pdf: bool,
+    final: bool,
     force: bool,
 ) -> None:
     """Draft DOCUMENT for the client in CASE and write it as a Word file.
@@ -115,7 +121,15 @@ def render(
     loaded = api.load_case(case)
     lib = api.load_library(library) if library else None
     result, path = api.draft_to_file(
-        loaded, document, out_dir, force=force, library=lib, template=template, memo=memo, pdf=pdf
+        loaded,
+        document,
+        out_dir,
+        force=force,
+        library=lib,
+        template=template,
+        memo=memo,
+        pdf=pdf,
+        final=final,
     )
     click.echo(f"Wrote {path}")
     if memo:

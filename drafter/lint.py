@@ -161,6 +161,39 @@ def lint_library(
     return LintReport(sorted(set(out.problems)), len(active))
 
 
+_LEGAL_QUESTIONS = {
+    "r.entry.manner": "law.adjustment.inspected, law.adjustment.path",
+    "case.respondent.entry.manner": "law.adjustment.inspected, law.adjustment.path",
+    "case.respondent.entry.parole": "law.adjustment.arriving_alien, law.adjustment.forum",
+    "r.entry.parole": "law.adjustment.arriving_alien, law.adjustment.forum",
+    "case.proceedings.notice_to_appear_date": "law.adjustment.marriage_during_proceedings",
+    "case.proceedings.motions_to_reopen": "law.reopen.number_barred, law.reopen.ground",
+    "case.proceedings.final_order.in_absentia": "law.reopen.rescission, law.reopen.ground",
+    "case.proceedings.final_order.issued_by": "law.reopen.forum",
+    "case.proceedings.final_order.notice_of_hearing": "law.reopen.ground",
+    "case.respondent.section_245i": "law.adjustment.section_245i, law.adjustment.path",
+}
+"""Raw facts from which a rule would re-derive a conclusion the assessment already draws."""
+
+
+def _rederived(tree: nodes.Node) -> list[tuple[str, str]]:
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Name)):
+        text = _dotted(node)
+        if text in _LEGAL_QUESTIONS and (text, _LEGAL_QUESTIONS[text]) not in found:
+            found.append((text, _LEGAL_QUESTIONS[text]))
+    return found
+
+
+def _dotted(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _dotted(node.node)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
 def _check_based_on(clause: Clause, builtins: dict[str, Clause], out: _Collector) -> None:
     """Warn when the built-in clause a copy came from has changed since it was copied."""
     if not clause.meta.based_on:
@@ -214,6 +247,13 @@ def _lint_clause(clause: Clause, registry: Registry, out: _Collector) -> None:
         when_tree = None
     if when_tree is not None:
         _check_tree(clause, when_tree, checker, out, lambda _n: when_line, "`when`")
+        for raw, use in _rederived(when_tree):
+            out.warning(
+                clause.path,
+                when_line,
+                f"`when` decides a legal question from {raw!r}; test the assessment instead "
+                f"({use}), so the rule cannot disagree with suggest and the memo",
+            )
     try:
         body_tree = parse_template(clause.body)
     except TemplateSyntaxError as exc:

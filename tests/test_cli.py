@@ -383,3 +383,16 @@ def test_readme_first_command_drafts_what_suggest_proposes_for_its_sample():
     document = re.search(r"--document (\S+)", block).group(1)
     suggested = drafter.suggest(drafter.load_case(ROOT / sample))
     assert suggested.documents[0].document == document
+
+
+def test_render_final_refuses_a_draft_with_placeholders_and_writes_nothing(runner, tmp_path):
+    out = tmp_path / "out"
+    board = ROOT / "samples" / "09-board-order-timely-unopposed.yaml"
+    result = run(runner, "render", board, "-d", "reopen", "-o", out, "--final")
+    assert result.exit_code == 1
+    assert "highlighted placeholder(s) still to fill" in result.output
+    assert not out.exists()
+    result = run(runner, "render", board, "-d", "reopen", "-o", out)  # a working draft is fine
+    assert result.exit_code == 0
+    result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", out, "--final")
+    assert result.exit_code == 0, result.output  # nothing left to fill

@@ -150,3 +150,36 @@ def test_disabled_clause_is_not_linted(tmp_path):
     write_clause(tmp_path, "x.md", "id: pd.closing\ndisabled: true", "")
     report = lint(tmp_path, SAMPLES)
     assert report.errors == []
+
+
+def test_a_rule_that_rederives_a_legal_conclusion_is_a_warning(tmp_path):
+    write_clause(
+        tmp_path,
+        "raw.md",
+        "id: firm.raw\ntitle: T\ndocuments: [pd-request]\nsection: closing\n"
+        'when: r.entry.manner == "entered_without_inspection"',
+    )
+    write_clause(
+        tmp_path,
+        "law.md",
+        "id: firm.law\ntitle: T\ndocuments: [pd-request]\nsection: closing\n"
+        'when: law.adjustment.path == "consular_with_i601a"',
+    )
+    report = lint(tmp_path)
+    warnings = [str(p) for p in report.problems if "legal question" in str(p)]
+    assert len(warnings) == 1 and "raw.md" in warnings[0]
+    assert "law.adjustment.inspected" in warnings[0]
+    assert not [p for p in lint(None).problems if "legal question" in str(p)]
+
+
+def test_law_paths_are_checked_like_case_paths(tmp_path):
+    write_clause(
+        tmp_path,
+        "t.md",
+        "id: firm.t\ntitle: T\ndocuments: [pd-request]\nsection: closing\n"
+        'when: law.reopen.grond == "joint"',
+        "{{ law.reopen.ground.reason }}",
+    )
+    problems = [str(p) for p in lint(tmp_path).problems]
+    assert any("'grond', which ReopenAssessment does not have" in p for p in problems)
+    assert not any("'reason'" in p for p in problems)
