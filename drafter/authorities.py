@@ -16,7 +16,9 @@ from .inputs import check_data, excerpt, read_text
 
 __all__ = ["Authority", "Registry", "Status"]
 
-Status = Literal["in_force", "superseded", "rescinded", "vacated", "historical", "unverified"]
+Status = Literal[
+    "in_force", "superseded", "overruled", "rescinded", "vacated", "historical", "unverified"
+]
 Kind = Literal["statute", "regulation", "case", "memo", "announcement", "form", "manual"]
 
 

@@ -150,7 +150,13 @@ def test_citations_full_then_short():
 
 def test_registry_statuses_follow_legal_notes():
     registry = load_library().registry
-    assert registry["ice_2014_announcement"].status == "unverified"
+    # LEGAL_NOTES section 8: the 2014 announcement is historical; overruled decisions say so
+    # and name what overruled them.
+    assert registry["ice_2014_announcement"].status == "historical"
+    assert registry["castro_tum"].status == "overruled"
+    assert registry["s_o_g_f_d_b"].status == "overruled"
+    assert registry["s_o_g_f_d_b"].superseded_by == "coronado_acevedo"
+    assert registry["morton_2011"].superseded_by == "johnson_2014"
     assert registry["doyle_2022"].status == "unverified"
     assert registry["mayorkas_2021"].status == "rescinded"
     assert registry["morton_2011"].status == "superseded"

@@ -38,12 +38,16 @@ def test_memo_lists_every_clause_once(memos, path):
     assert set(ids) == {c.id for c in drafter.load_library().for_document("pd-request")}
 
 
-def test_unverified_authority_is_warned(memos):
+def test_historical_and_unverified_authorities_are_warned(memos):
     memo = memos[SAMPLES[0]]
     note = next(a for a in memo.authorities if a.id == "ice_2014_announcement")
-    assert note.status == "unverified" and note.warning.startswith("VERIFY")
-    assert any(w.startswith("ice_2014_announcement: VERIFY") for w in memo.warnings)
+    assert note.status == "historical" and note.warning.startswith("NOT IN FORCE")
+    assert "only as history" in note.warning
+    assert any(w.startswith("ice_2014_announcement: NOT IN FORCE") for w in memo.warnings)
     assert note.cited_in == ["pd.discretion.same_sex_reopen_2014"]
+    witness = memos[next(p for p in SAMPLES if "witness" in p.name)]
+    unverified = next(a for a in witness.authorities if a.id == "cfr_1003_18_c")
+    assert unverified.status == "unverified" and unverified.warning.startswith("VERIFY")
 
 
 def test_held_back_facts_are_listed(memos):

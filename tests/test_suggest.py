@@ -134,10 +134,11 @@ def test_prior_removal_warns_of_reinstatement():
     assert any("reinstatement" in w for w in drafter.suggest(hit, as_of=AS_OF).warnings)
 
 
-def test_unverified_authorities_and_missing_evidence_listed():
+def test_authorities_not_in_force_are_listed_to_verify():
     result = drafter.suggest(drafter.load_case(SAMPLES[0], today=AS_OF), as_of=AS_OF)
     reopen = reopen_entry(result)
-    assert any("Apr. 10, 2014" in v and "unverified" in v for v in reopen.verify)
+    # The 2014 announcement is historical (LEGAL_NOTES section 8), so the attorney checks it.
+    assert any("Apr. 10, 2014" in v and "historical" in v for v in reopen.verify)
 
 
 def test_cli_suggest_json(tmp_path):
