@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from .casefile import strip_optional
 from .errors import TemplateError
-from .record import Record, record_kind, template_properties
+from .record import Record, ValueRecord, record_kind, template_properties
 from .sandbox import environment, evaluate
 
 __all__ = ["Fact", "ModelChecker", "facts_read", "parse_expression", "parse_template", "summarize"]
@@ -136,6 +136,8 @@ def summarize(value: Any) -> str:
         return str(value.value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, ValueRecord):  # a legal conclusion: what it concluded
+        return summarize(value.value)
     if isinstance(value, Record):
         return f"present ({record_kind(value)})"
     if isinstance(value, (list, tuple)):

@@ -109,6 +109,12 @@ SCENARIOS = {
         "proceedings__court": None,
         "proceedings__notice_to_appear_date": None,
     },
+    "not in proceedings, asks dismissal": {
+        "proceedings__status": "not_in_proceedings",
+        "proceedings__court": None,
+        "proceedings__notice_to_appear_date": None,
+        "request": {"relief": "dismissal"},
+    },
 }
 
 
@@ -116,6 +122,9 @@ def _scenario(changes):
     data = copy.deepcopy(BASE)
     data["opla_office"] = OFFICE
     data["request"] = {"relief": "non_opposition"}
+    changes = dict(changes)
+    if "request" in changes:
+        data["request"] = changes.pop("request")
     for path, value in changes.items():
         node = data
         parts = path.split("__")
@@ -191,6 +200,9 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         never("Lamus-Pava", "cited only for its holding")
     if document != "pd-request" and case.dhs_position.stance != "joins":
         never("April 10, 2014", "a motion cites the 2014 announcement only when DHS joins")
+    if law.vehicle.value == "request_no_nta":
+        never("dismiss the removal proceedings", "there are no proceedings to dismiss")
+        never("administrative closure of", "there are no proceedings to close")
     if document == "reopen" and law.reopen.forum.value == "board":
         never("1003.23(b)", "the Board's rules govern")
     for instruction in INSTRUCTIONS:

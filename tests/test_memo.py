@@ -84,7 +84,10 @@ def test_memo_json_round_trips(memos):
     assert data["a_number"] == "A000-000-101"
     clause = next(c for c in data["clauses"] if c["id"] == "pd.intro.ask_join_reopen")
     assert clause["included"] is True
-    assert clause["facts"] == [{"path": "case.request.relief", "value": "join_motion_to_reopen"}]
+    assert clause["facts"] == [
+        {"path": "case.request.relief", "value": "join_motion_to_reopen"},
+        {"path": "law.vehicle", "value": "'motion_to_reopen'"},  # a conclusion, shown by value
+    ]
 
 
 def test_factor_without_exhibit_is_flagged_in_memo(memos):

@@ -36,7 +36,8 @@ def test_every_clause_is_considered_with_its_facts():
     decision = next(d for d in selection.decisions if d.clause.id == "pd.intro.ask_join_reopen")
     assert decision.included
     assert [(f.path, f.value) for f in decision.facts] == [
-        ("case.request.relief", "join_motion_to_reopen")
+        ("case.request.relief", "join_motion_to_reopen"),
+        ("law.vehicle", "'motion_to_reopen'"),
     ]
     left_out = next(d for d in selection.decisions if d.clause.id == "pd.intro.self")
     assert not left_out.included
