@@ -21,7 +21,15 @@ from .errors import TemplateError
 from .record import Record, ValueRecord, record_kind, template_properties
 from .sandbox import environment, evaluate
 
-__all__ = ["Fact", "ModelChecker", "facts_read", "parse_expression", "parse_template", "summarize"]
+__all__ = [
+    "Fact",
+    "ModelChecker",
+    "expression_text",
+    "facts_read",
+    "parse_expression",
+    "parse_template",
+    "summarize",
+]
 
 
 @dataclass(frozen=True)
@@ -47,19 +55,19 @@ def parse_template(source: str) -> nodes.Template:
     return environment().parse(source)
 
 
-def _source(node: nodes.Node) -> str | None:
+def expression_text(node: nodes.Node) -> str | None:
     """Write a simple expression back as text: names, attributes, constant subscripts, calls."""
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Getattr):
-        base = _source(node.node)
+        base = expression_text(node.node)
         return f"{base}.{node.attr}" if base else None
     if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        base = _source(node.node)
+        base = expression_text(node.node)
         return f"{base}[{node.arg.value!r}]" if base else None
     if isinstance(node, nodes.Call) and not node.kwargs and not node.dyn_args:
-        func = _source(node.node)
-        args = [_source(a) for a in node.args]
+        func = expression_text(node.node)
+        args = [expression_text(a) for a in node.args]
         if func is None or any(a is None for a in args):
             return None
         return f"{func}({', '.join(a for a in args if a is not None)})"
@@ -95,7 +103,7 @@ def facts_read(expression: str, names: Mapping[str, Any]) -> list[Fact]:
         return []
     seen: dict[str, Fact] = {}
     for node in _chains(tree):
-        text = _source(node)
+        text = expression_text(node)
         if text is None or text in seen or text in ("true", "false", "none"):
             continue
         try:

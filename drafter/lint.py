@@ -11,7 +11,7 @@ from typing import Literal
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
-from .analysis import ModelChecker, parse_expression, parse_template
+from .analysis import ModelChecker, expression_text, parse_expression, parse_template
 from .authorities import Registry
 from .casefile import load_case
 from .clauses import Clause, ClauseLibrary, clause_files, parse_clause
@@ -179,19 +179,10 @@ _LEGAL_QUESTIONS = {
 def _rederived(tree: nodes.Node) -> list[tuple[str, str]]:
     found = []
     for node in tree.find_all((nodes.Getattr, nodes.Name)):
-        text = _dotted(node)
+        text = expression_text(node)
         if text in _LEGAL_QUESTIONS and (text, _LEGAL_QUESTIONS[text]) not in found:
             found.append((text, _LEGAL_QUESTIONS[text]))
     return found
-
-
-def _dotted(node: nodes.Node) -> str | None:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        base = _dotted(node.node)
-        return f"{base}.{node.attr}" if base else None
-    return None
 
 
 def _check_based_on(clause: Clause, builtins: dict[str, Clause], out: _Collector) -> None:

@@ -6,17 +6,14 @@ text is checked against the assessment of the same case.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 import drafter
-from drafter.casefile import parse_case
 from drafter.documents import DOCUMENTS
 from drafter.law import assess
 
 from .conftest import SAMPLES, docx_text
-from .test_law import APPROVED_I130, BASE, TODAY, USC_SPOUSE, ordered
+from .test_law import APPROVED_I130, BASE, TODAY, USC_SPOUSE, case_with, ordered
 
 OFFICE = {
     "name": "Office of the Principal Legal Advisor, Example Field Location",
@@ -119,22 +116,12 @@ SCENARIOS = {
 
 
 def _scenario(changes):
-    data = copy.deepcopy(BASE)
-    data["opla_office"] = OFFICE
-    data["request"] = {"relief": "non_opposition"}
-    changes = dict(changes)
-    if "request" in changes:
-        data["request"] = changes.pop("request")
-    for path, value in changes.items():
-        node = data
-        parts = path.split("__")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        if value is None:
-            node.pop(parts[-1], None)
-        else:
-            node[parts[-1]] = value
-    return parse_case(data, today=TODAY)
+    base = {
+        **BASE,
+        "opla_office": OFFICE,
+        "request": changes.get("request", {"relief": "non_opposition"}),
+    }
+    return case_with(base, **{k: v for k, v in changes.items() if k != "request"})
 
 
 def _cases():

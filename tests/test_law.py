@@ -43,8 +43,9 @@ BASE = {
 }
 
 
-def case_with(**changes):
-    data = copy.deepcopy(BASE)
+def case_with(_base=None, **changes):
+    """A case from BASE (or ``_base``) with dotted changes (``respondent__entry={...}``)."""
+    data = copy.deepcopy(_base if _base is not None else BASE)
     for path, value in changes.items():
         node = data
         parts = path.split("__")
