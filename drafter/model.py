@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from .inputs import excerpt
+
 __all__ = [
     "ANumber",
     "Address",
@@ -91,12 +93,6 @@ _PLACEHOLDER = re.compile(r"<<[^<>\n]{1,80}>>")
 """How ``drafter init``'s starter marks a value to replace: ``<<given name>>``."""
 
 
-def _quote(value: Any, limit: int = 40) -> str:
-    """Quote a refused value in a message, cut short: messages never carry whole inputs."""
-    text = str(value)
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
 def check_text(value: str) -> str:
     """Refuse text with a character a Word document cannot hold (control, private-use).
 
@@ -134,7 +130,7 @@ def normalize_a_number(value: Any) -> Any:
     match = _A_NUMBER_RE.match(compact)
     if not match:
         raise ValueError(
-            f"{_quote(value)} is not an A-number: expected 8 or 9 digits, optionally with a leading 'A' "
+            f"{excerpt(value)} is not an A-number: expected 8 or 9 digits, optionally with a leading 'A' "
             "and dashes, e.g. A123-456-789"
         )
     digits = match.group(1).rjust(9, "0")
@@ -148,7 +144,7 @@ def normalize_receipt_number(value: Any) -> Any:
     compact = re.sub(r"[\s\-]", "", value).upper()
     if not _RECEIPT_RE.match(compact):
         raise ValueError(
-            f"{_quote(value)} is not a USCIS receipt number: expected three letters and ten digits, "
+            f"{excerpt(value)} is not a USCIS receipt number: expected three letters and ten digits, "
             "e.g. IOE0123456789"
         )
     return compact
@@ -167,10 +163,10 @@ def _parse_time(value: Any) -> Any:
     hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
     if meridiem:
         if not 1 <= hour <= 12:
-            raise ValueError(f"{_quote(value)} is not a time of day")
+            raise ValueError(f"{excerpt(value)} is not a time of day")
         hour = hour % 12 + (12 if meridiem[0].lower() == "p" else 0)
     if hour > 23 or minute > 59:
-        raise ValueError(f"{_quote(value)} is not a time of day")
+        raise ValueError(f"{excerpt(value)} is not a time of day")
     return dt.time(hour, minute)
 
 

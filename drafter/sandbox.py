@@ -27,7 +27,7 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2 import nodes
@@ -289,17 +289,12 @@ def _replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None
     return str(FILTERS["replace"](eval_ctx, s, old, new, count))
 
 
-def _wordwrap_filter() -> Callable[..., str]:
-    wordwrap = FILTERS["wordwrap"]
-
-    @jinja2.pass_environment
-    def _wordwrap(env: Any, s: str, width: int = 79, *args: Any, **kwargs: Any) -> str:
-        if not isinstance(width, int) or width < 1:
-            raise LimitExceeded("wordwrap needs a width of at least 1")
-        _width(width, "wordwrap")
-        return _check_size(wordwrap(env, s, width, *args, **kwargs), "wordwrap")  # type: ignore[no-any-return]
-
-    return _wordwrap
+@jinja2.pass_environment
+def _wordwrap(env: Any, s: str, width: int = 79, *args: Any, **kwargs: Any) -> str:
+    if not isinstance(width, int) or width < 1:
+        raise LimitExceeded("wordwrap needs a width of at least 1")
+    _width(width, "wordwrap")
+    return _check_size(FILTERS["wordwrap"](env, s, width, *args, **kwargs), "wordwrap")  # type: ignore[no-any-return]
 
 
 def _slice(value: Iterable[Any], slices: int, fill_with: Any = None) -> Iterator[list[Any]]:
@@ -443,30 +438,21 @@ class _Undefined(jinja2.StrictUndefined):
             return f"{record_kind(obj)} has no field {name!r}{guess}"
         return str(super()._undefined_message)
 
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
-        error = self._undefined_exception(self._undefined_message)
-        if isinstance(self._undefined_obj, Record):
-            error.fields = sorted(record_names(self._undefined_obj))  # type: ignore[attr-defined]
-        raise error
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = jinja2.utils.missing,
+        name: str | None = None,
+        exc: type[jinja2.UndefinedError] = jinja2.UndefinedError,
+    ) -> None:
+        if isinstance(obj, Record) and exc is jinja2.UndefinedError:
+            # The error carries the record's field names, for the hint (compiled.fields_hint).
+            def exc(message: str | None = None) -> jinja2.UndefinedError:  # type: ignore[misc]
+                error = jinja2.UndefinedError(message)
+                error.fields = sorted(record_names(obj))  # type: ignore[attr-defined]
+                return error
 
-    __add__ = __radd__ = __sub__ = __rsub__ = _fail_with_undefined_error
-    __mul__ = __rmul__ = __div__ = __rdiv__ = _fail_with_undefined_error
-    __truediv__ = __rtruediv__ = _fail_with_undefined_error
-    __floordiv__ = __rfloordiv__ = _fail_with_undefined_error
-    __mod__ = __rmod__ = _fail_with_undefined_error
-    __pos__ = __neg__ = _fail_with_undefined_error
-    __call__ = __getitem__ = _fail_with_undefined_error
-    __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
-    __int__ = __float__ = __complex__ = _fail_with_undefined_error
-    __pow__ = __rpow__ = _fail_with_undefined_error
-    __iter__ = __str__ = __len__ = _fail_with_undefined_error
-    __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
-    __contains__ = _fail_with_undefined_error
-
-    def __getattr__(self, name: str) -> Any:
-        if name[:2] == "__":
-            raise AttributeError(name)
-        return self._fail_with_undefined_error()
+        super().__init__(hint, obj, name, exc)
 
 
 class DrafterSandbox(ImmutableSandboxedEnvironment):
@@ -629,7 +615,7 @@ def environment() -> DrafterSandbox:
         format=_format,
         join=_join,
         replace=_replace,
-        wordwrap=_wordwrap_filter(),
+        wordwrap=_wordwrap,
         slice=_slice,
         batch=_batch,
         _drafter_loop=_bounded_loop,

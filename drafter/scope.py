@@ -123,13 +123,6 @@ class ClauseScope:
     """The legal assessment of the whole case (held-back facts included): rules test it."""
     _names: dict[str, Any] | None = field(default=None, repr=False)
 
-    @property
-    def case_record(self) -> Record:
-        """The case as templates see it (built once per scope)."""
-        record = self.names()["case"]
-        assert isinstance(record, Record)
-        return record
-
     def names(self) -> dict[str, Any]:
         """The variables and helpers available to clause bodies and ``when`` expressions.
 
