@@ -7,7 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -45,6 +53,15 @@ class Authority(BaseModel):
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
             raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         return text
+
+    @model_validator(mode="after")
+    def _successor_named(self) -> Authority:
+        if self.status in ("superseded", "overruled") and not self.superseded_by:
+            raise ValueError(
+                f"status {self.status} needs superseded_by: the id of the authority that "
+                "replaced it (use rescinded or historical when there is none in the registry)"
+            )
+        return self
 
     @property
     def in_force(self) -> bool:

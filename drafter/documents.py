@@ -32,6 +32,9 @@ class MotionTitles:
     rescind_joint: str | None = None
     rescind_order: str | None = None
     """For a motion to reopen that asks to rescind an in absentia order (ICPM 5.9)."""
+    from_law: Callable[[Assessment], MotionTitles] | None = None
+    """Titles that follow the legal assessment (termination: dismiss or terminate, and whether a
+    closed case is recalendared in the same motion)."""
 
 
 def _pd_request_needs(case: Case) -> list[Problem]:
@@ -117,25 +120,33 @@ class DocumentKind:
         """The heading printed above a section, if it has one."""
         return next((s.heading for s in self.sections if s.id == section), None)
 
+    def _titles(self, law: Assessment | None) -> MotionTitles | None:
+        titles = self.motion
+        if titles and titles.from_law and law:
+            return titles.from_law(law)
+        return titles
+
     def title_for(self, case: Case, law: Assessment | None = None) -> str:
         """The document's title as filed: joint when DHS joins; rescission when the ground is."""
-        if self.motion is None:
+        titles = self._titles(law)
+        if titles is None:
             return self.title
-        rescind = bool(law and law.reopen.rescission.value and self.motion.rescind_alone)
+        rescind = bool(law and law.reopen.rescission.value and titles.rescind_alone)
         if case.dhs_position.stance == "joins":
-            return (self.motion.rescind_joint if rescind else None) or self.motion.joint
-        alone = (self.motion.rescind_alone if rescind else None) or self.motion.alone
+            return (titles.rescind_joint if rescind else None) or titles.joint
+        alone = (titles.rescind_alone if rescind else None) or titles.alone
         if case.family_members:  # the motion speaks for every respondent it covers
             return alone.replace("RESPONDENT'S", "RESPONDENTS'", 1)
         return alone
 
-    def order_for(self, law: Assessment | None = None) -> str:
+    def order_for(self, case: Case, law: Assessment | None = None) -> str:
         """What the proposed order grants, matching the motion's title."""
-        if self.motion is None:
+        titles = self._titles(law)
+        if titles is None:
             return ""
-        if law and law.reopen.rescission.value and self.motion.rescind_order:
-            return self.motion.rescind_order
-        return self.motion.order
+        if law and law.reopen.rescission.value and titles.rescind_order:
+            return titles.rescind_order
+        return titles.order
 
     def require(self, case: Case, source: str = "case") -> None:
         """Check that the case has what this document needs.
@@ -148,6 +159,23 @@ class DocumentKind:
             lines = [f"{source}: the {self.title.lower()} needs what the case file lacks"]
             lines += [f"  {p.location}: {p.message}" for p in problems]
             raise DocumentRequirementError("\n".join(lines))
+
+
+def _termination_titles(law: Assessment) -> MotionTitles:
+    """Dismissal (DHS's motion, 239.2(c)) or termination, recalendaring a closed case first."""
+    t = law.termination
+    verb, done = (
+        ("DISMISS", "DISMISSED")
+        if t.disposition.value == "dismiss"
+        else ("TERMINATE", "TERMINATED")
+    )
+    if t.recalendar_first.value:
+        verb, done = f"RECALENDAR AND {verb}", f"RECALENDARED and {done}"
+    return MotionTitles(
+        alone=f"RESPONDENT'S MOTION TO {verb} PROCEEDINGS",
+        joint=f"JOINT MOTION TO {verb} PROCEEDINGS",
+        order=f"these proceedings are {done} without prejudice",
+    )
 
 
 _S = ProceedingStatus
@@ -226,6 +254,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             alone="RESPONDENT'S MOTION TO TERMINATE PROCEEDINGS",
             joint="JOINT MOTION TO DISMISS PROCEEDINGS",
             order="these proceedings are TERMINATED without prejudice",
+            from_law=_termination_titles,
         ),
     ),
 }

@@ -176,7 +176,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         dhs_signer=case.dhs_position.opla_attorney or "",
         dhs_office=office.name if office else "",
         dhs_address=", ".join(office.address.lines) if office else "",
-        order=kind.order_for(comp.law),
+        order=kind.order_for(case, comp.law),
         paragraphs=[p.plain for p in comp.paragraphs],
         board=board,
         tribunal="BOARD OF IMMIGRATION APPEALS" if board else "IMMIGRATION COURT",

@@ -147,7 +147,13 @@ def _law_notes(law: Assessment) -> list[LawNote]:
             ("Ground to reopen", law.reopen.ground),
             ("90-day deadline", law.reopen.deadline),
             ("Fee", law.reopen.fee),
+            *([("Fee amount", law.reopen.fee_amount)] if law.reopen.fee_amount.value else []),
             ("Stay", law.reopen.automatic_stay),
+        ]
+    if law.termination.applicable.value:
+        picked += [
+            ("Ending the case", law.termination.disposition),
+            ("Reason to end it", law.termination.reason),
         ]
     picked += [
         ("Who decides adjustment", law.adjustment.forum),

@@ -765,6 +765,11 @@ class DHSPosition(_Model):
     stance: Literal["unknown", "opposes", "does_not_oppose", "joins"] = "unknown"
     opla_attorney: str | None = None
     agreed_on: PastDate | None = None
+    dismissal_ground: Literal["improvidently_issued", "changed_circumstances"] | None = Field(
+        default=None,
+        description="When DHS moves to dismiss: the ground of 8 C.F.R. 239.2(a) it relies on "
+        "((a)(6) improvidently issued, (a)(7) changed circumstances), as OPLA stated it",
+    )
 
     @model_validator(mode="after")
     def _joins_needs(self) -> DHSPosition:
@@ -810,6 +815,11 @@ class Filing(_Model):
     date: dt.date
     service_method: Literal["ecas", "mail", "hand", "email"] = "ecas"
     served_by: str | None = None
+    fee_waiver: bool = Field(
+        default=False,
+        description="Ask the court to waive a motion's filing fee (Form EOIR-26A) instead of "
+        "paying it",
+    )
 
 
 class ExhibitKind(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .authorities import Registry
 from .errors import TemplateError
-from .law import Assessment, assess
+from .law import Assessment, Conclusion, assess
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .record import Record, as_record
 from .sandbox import helper
@@ -139,7 +140,11 @@ class ClauseScope:
         they, them, their = ("I", "me", "my") if self.first_person else (r.they, r.them, r.their)
         return {
             "case": case,
-            "law": as_record(self.law if self.law is not None else assess(self.case)),
+            "law": as_record(
+                _without_held_back_reasons(
+                    self.law if self.law is not None else assess(self.case), self.case
+                )
+            ),
             "r": case.respondent,
             "name": r.full_name,
             "short": r.short_name,
@@ -343,3 +348,43 @@ def resolve_exhibits(
     ]
     listing = sorted(((tabs[i], by_id[i]) for i in order), key=lambda t: (len(t[0]), t[0]))
     return resolved, listing
+
+
+def _held_back_paths(case: Case) -> frozenset[str]:
+    """The adverse-fact lists holding something the attorney chose not to disclose."""
+    adverse = case.adverse_facts
+    return frozenset(
+        f"adverse_facts.{name}"
+        for name in type(adverse).model_fields
+        if any(not item.disclose for item in getattr(adverse, name))
+    )
+
+
+def _without_held_back_reasons(law: Assessment, case: Case) -> Assessment:
+    """The assessment as a filed page may see it: no cautions, no reason from a held-back fact.
+
+    Rules still test every conclusion (the law does not change because a fact is held back), but
+    a conclusion that read a held-back adverse fact prints its reason as nothing, so no clause
+    can put that fact on the page by quoting the assessment.
+    """
+    held = _held_back_paths(case)
+    law = dataclasses.replace(law, cautions=())  # instructions for the memo, never a page
+    if not held:
+        return law
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, Conclusion):
+            if held & set(value.facts):
+                return dataclasses.replace(value, reason="")
+            return value
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {
+                f.name: scrub(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if dataclasses.is_dataclass(getattr(value, f.name))
+            }
+            return dataclasses.replace(value, **changes) if changes else value
+        return value
+
+    scrubbed: Assessment = scrub(law)
+    return scrubbed

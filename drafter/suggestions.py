@@ -169,13 +169,11 @@ def _picks(case: Case, law: Assessment) -> tuple[list[Pick], list[str]]:
                 picks.append(("reopen", why, blockers))
     elif vehicle == "motion_to_recalendar":
         recal_why = law.vehicle.reason
-        term_why = "Terminate so USCIS can adjudicate the pending or approved petition."
-        if consular:
-            warnings.append(
-                "Recalendaring ends the closure that makes the Form I-601A provisional waiver "
-                "available; prefer termination or dismissal, or keep the case closed while the "
-                "waiver is pending."
-            )
+        term_why = (
+            "Move to recalendar and terminate in one motion (or, with DHS, to recalendar and "
+            "dismiss). " + law.termination.reason.reason
+        )
+        if consular:  # the assessment's caution says why recalendaring alone is wrong
             if case.request is not None:
                 picks.append(
                     ("pd-request", "Ask OPLA to move to dismiss, or to agree to termination.", [])
@@ -202,8 +200,7 @@ def _picks(case: Case, law: Assessment) -> tuple[list[Pick], list[str]]:
             picks.append(
                 (
                     "terminate",
-                    "Terminate (or, with DHS, dismiss) so USCIS can adjudicate the petition or "
-                    "application.",
+                    "Terminate (or, with DHS, dismiss). " + law.termination.reason.reason,
                     [],
                 )
             )

@@ -95,6 +95,7 @@ class Paragraph:
         return cls(style, (Run(text, **fmt),))
 
 
+_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
 _TOKEN = re.compile(r"(\*\*|\*|\[\[|\]\])")
 
 
@@ -109,6 +110,7 @@ def parse_markup(source: str, style: str = "body") -> list[Paragraph]:
     paragraphs = []
     for chunk in re.split(r"\n\s*\n", source.strip()):
         text = " ".join(line.strip() for line in chunk.splitlines() if line.strip())
+        text = _SPACES.sub(" ", text)  # an empty helper (no exhibit to cite) leaves no gap
         if not text:
             continue
         paragraphs.append(Paragraph(style, tuple(_runs(text))))

@@ -162,6 +162,22 @@ def test_registry_statuses_follow_legal_notes():
     assert registry["morton_2011"].status == "superseded"
     assert registry["castro_tum"].superseded_by == "cruz_valdez"
     assert registry["windsor"].date == "2013-06-26"
+    for a in registry:
+        if a.status in ("superseded", "overruled"):
+            assert a.superseded_by in {b.id for b in registry}, a.id
+
+
+def test_a_superseded_authority_must_name_its_successor(tmp_path):
+    from drafter.authorities import Registry
+    from drafter.errors import ClauseError
+
+    path = tmp_path / "authorities.yaml"
+    path.write_text(
+        "- id: old_memo\n  citation: Old memo\n  short: Old\n  kind: memo\n  status: superseded\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ClauseError, match="needs superseded_by"):
+        Registry.load(path)
 
 
 def test_builtin_dir_points_at_repository_data():

@@ -6,6 +6,8 @@ text is checked against the assessment of the same case.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import drafter
@@ -13,7 +15,17 @@ from drafter.documents import DOCUMENTS
 from drafter.law import assess
 
 from .conftest import SAMPLES, docx_text
-from .test_law import APPROVED_I130, BASE, TODAY, USC_SPOUSE, case_with, ordered
+from .test_law import (
+    APPROVED_I130,
+    BASE,
+    EWI_CLOSED,
+    JOINS,
+    TODAY,
+    U_VISA,
+    USC_SPOUSE,
+    case_with,
+    ordered,
+)
 
 OFFICE = {
     "name": "Office of the Principal Legal Advisor, Example Field Location",
@@ -100,6 +112,43 @@ SCENARIOS = {
         "adverse_facts": {
             "fraud_findings": [{"date": "2012-01-01", "description": "x", "disclose": True}]
         },
+    },
+    "U visa petitioner, pending": {"petitions": U_VISA},
+    "U visa petitioner, ICE joins": {"petitions": U_VISA, "dhs_position": JOINS},
+    "pending, DHS dismisses, changed circumstances": {
+        "petitions": APPROVED_I130,
+        "relationships": {"spouse": USC_SPOUSE},
+        "dhs_position": {**JOINS, "dismissal_ground": "changed_circumstances"},
+    },
+    "pending, DHS dismisses, ground unrecorded": {"dhs_position": JOINS},
+    "EWI closed, DHS joins": {**EWI_CLOSED, "dhs_position": JOINS},
+    "pending, nothing outside court": {},
+    "timely, fee waiver": {**ordered("2026-10-01"), "filing__fee_waiver": True},
+    "held-back fraud and removal, pending": {
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "adverse_facts": {
+            "fraud_findings": [
+                {
+                    "date": "2012-01-01",
+                    "description": "False statement on a visa form",
+                    "disclose": False,
+                }
+            ],
+            "prior_removals": [{"date": "2009-03-01", "kind": "removal", "disclose": False}],
+        },
+    },
+    "self-represented, late order, asks OPLA to join": {
+        **ordered("2019-04-01"),
+        "counsel": None,
+        "self_represented": True,
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": APPROVED_I130,
+        "request": {"relief": "join_motion_to_reopen"},
+    },
+    "self-represented, pending, no facts beyond the minimum": {
+        "counsel": None,
+        "self_represented": True,
     },
     "not in proceedings": {
         "proceedings__status": "not_in_proceedings",
@@ -192,10 +241,53 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         never("administrative closure of", "there are no proceedings to close")
     if document == "reopen" and law.reopen.forum.value == "board":
         never("1003.23(b)", "the Board's rules govern")
+    if case.self_represented and document == "pd-request":  # the client signs the letter
+        flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
+        assert not flagged, f"placeholders in a self-represented client's letter: {flagged}"
     for instruction in INSTRUCTIONS:
         never(instruction, "instructions go to the memo's checklist")
     if document == "reopen":
         assert ("RESCIND" in title) is law.reopen.rescission.value, title
+    t = law.termination
+    if document == "terminate":
+        order = result.document.order_for(case, law)
+        dismiss = t.disposition.value == "dismiss"
+        assert ("DISMISS" in title) is dismiss and ("DISMISSED" in order) is dismiss, title
+        assert ("TERMINATE" in title) is not dismiss, title
+        assert ("RECALENDAR" in title) is t.recalendar_first.value, title
+        assert ("RECALENDARED" in order) is t.recalendar_first.value, order
+        if dismiss:
+            never("terminate these", "DHS's motion dismisses")
+        else:
+            never("dismiss these", "the motion asks the judge to terminate")
+    if t.dismissal_ground.value != "changed_circumstances":
+        never("239.2(a)(7)", "the case file records no changed-circumstances ground")
+    if t.dismissal_ground.value != "improvidently_issued":
+        never("239.2(a)(6)", "the case file records no improvident-issuance ground")
+    if t.reason.value != "u_visa":
+        never("214.14", "there is no U visa petition")
+    if t.reason.value != "consular_processing" or document != "terminate":
+        never("the circumstance the Attorney General identified", "not consular processing")
+    if law.reopen.fee.value != "waiver_requested":
+        never("EOIR-26A", "no fee waiver is requested")
+    if re.search(r"\$\s?\d", text):
+        said.append("a fee amount on the page (amounts live in the fee schedule)")
+    for kind in ("criminal_history", "prior_removals", "fraud_findings", "failures_to_appear"):
+        for fact in getattr(case.adverse_facts, kind):
+            if not fact.disclose:
+                description = getattr(fact, "description", None)
+                if description:
+                    never(description, "the fact is held back")
+                for conclusion in (
+                    law.adjustment.inadmissible_212a9,
+                    law.adjustment.inadmissible_212a6ci,
+                ):
+                    if f"adverse_facts.{kind}" in conclusion.facts:
+                        never(conclusion.reason, "it rests on a held-back fact")
+                        never(
+                            "212(a)(6)(C)(i)" if kind == "fraud_findings" else "212(a)(9)",
+                            "held back",
+                        )
     assert not said, "\n".join(said)
 
 
@@ -254,3 +346,25 @@ def test_an_exhibit_that_proves_only_a_held_back_fact_is_neither_enclosed_nor_li
     assert "Certified disposition, 2014" in [
         e.title for _, e in drafter.draft(shown, "pd-request").exhibits
     ]
+
+
+@pytest.mark.parametrize("disclose", [False, True])
+def test_a_reason_resting_on_a_held_back_fact_cannot_reach_a_page(disclose):
+    from drafter.drafting import load_library
+    from drafter.scope import ClauseScope
+
+    case = _scenario(
+        {
+            "adverse_facts": {
+                "fraud_findings": [{"date": "2012-01-01", "description": "x", "disclose": disclose}]
+            }
+        }
+    )
+    law = assess(case)
+    assert law.adjustment.inadmissible_212a6ci.value is True  # the law sees every fact
+    seen = ClauseScope(case, load_library().registry, law=law).names()["law"]
+    assert seen.adjustment.inadmissible_212a6ci == True  # noqa: E712 - rules still test it
+    reason = seen.adjustment.inadmissible_212a6ci.reason
+    assert (reason == "") is (not disclose)
+    assert (reason == law.adjustment.inadmissible_212a6ci.reason) is disclose
+    assert seen.cautions == ()  # the checklist is for the memo only

@@ -83,6 +83,15 @@ APPROVED_I130 = [
         "decided_date": "2019-03-01",
     }
 ]
+JOINS = {"stance": "joins", "opla_attorney": "Pat Fictional", "agreed_on": "2026-11-01"}
+U_VISA = [{"form": "I-918", "status": "pending", "filed_date": "2024-02-01"}]
+EWI_CLOSED = {
+    "respondent__entry": {"manner": "entered_without_inspection", "date": "2005-01-01"},
+    "relationships": {"spouse": USC_SPOUSE},
+    "petitions": APPROVED_I130,
+    "proceedings__status": "administratively_closed",
+    "proceedings__administrative_closure_date": "2023-01-01",
+}
 
 
 # --------------------------------------------------------------------------- the calendar
@@ -433,6 +442,137 @@ def test_dismissal_risk_for_a_recent_entrant(entered, risk):
     assert any("expedited removal" in c.text for c in law.cautions_for("pd-request")) is risk
 
 
+# --------------------------------------------------------------------------- fees
+
+
+@pytest.mark.parametrize(
+    ("issued_by", "filed", "amount", "status"),
+    [
+        ("immigration_judge", "2025-07-03", 110, "superseded"),  # the day before the Act
+        ("immigration_judge", "2025-07-04", 1045, "unverified"),
+        ("board", "2025-07-03", 110, "superseded"),
+        ("board", "2026-11-20", 1010, "unverified"),
+    ],
+)
+def test_fee_amount_is_the_one_in_force_on_the_filing_date(issued_by, filed, amount, status):
+    on = D(filed)
+    order = {
+        "proceedings__status": "final_order",
+        "proceedings__final_order": {
+            "date": (on - dt.timedelta(days=30)).isoformat(),
+            "issued_by": issued_by,
+        },
+    }
+    law = assess(case_with(**order), on)
+    fee = law.reopen.fee_amount.value
+    assert (fee.amount, fee.status) == (amount, status)
+    assert f"${amount:,}" in law.reopen.fee_amount.reason
+    assert ("VERIFY" in str(fee)) is (status == "unverified")
+    caution = [c.text for c in law.cautions_for("reopen") if "A fee is due" in c.text]
+    assert caution and f"${amount:,}" in caution[0]
+
+
+def test_exempt_motions_carry_no_amount():
+    joint = assess(case_with(**ordered("2012-01-01"), dhs_position=JOINS), TODAY)
+    assert joint.reopen.fee.value == "exempt_joint"
+    assert joint.reopen.fee_amount.value is None
+    assert not any("$" in c.text for c in joint.cautions_for("reopen"))
+
+
+def test_fee_waiver_request_uses_eoir_26a_and_keeps_the_amount_in_view():
+    law = assess(case_with(**ordered("2026-10-01"), filing__fee_waiver=True), TODAY)
+    assert law.reopen.fee.value == "waiver_requested"
+    assert "EOIR-26A" in law.reopen.fee.reason and "verify" in law.reopen.fee.reason
+    assert law.reopen.fee_amount.value.amount == 1045
+
+
+def test_clause_text_never_holds_a_fee_amount():
+    import re
+
+    for clause in load_library():
+        assert not re.search(r"\$\s?\d", clause.body), clause.meta.id
+
+
+# --------------------------------------------------------------------------- termination
+
+
+def test_dhs_joining_means_its_motion_to_dismiss_and_an_order_that_dismisses():
+    law = assess(case_with(dhs_position=JOINS), TODAY)
+    t = law.termination
+    assert t.disposition.value == "dismiss"
+    assert "cfr_239_2_c" in t.disposition.authorities
+    assert t.dismissal_ground.value is None
+    assert any("239.2(a)" in c.text for c in law.cautions_for("terminate"))
+    assert any("J-H-M-H-" in c.text for c in law.cautions_for("terminate"))
+
+
+@pytest.mark.parametrize(
+    ("ground", "cite"),
+    [("improvidently_issued", "cfr_239_2_a_6"), ("changed_circumstances", "cfr_239_2_a_7")],
+)
+def test_recorded_dismissal_ground_is_cited_to_its_subparagraph(ground, cite):
+    law = assess(case_with(dhs_position={**JOINS, "dismissal_ground": ground}), TODAY)
+    assert law.termination.dismissal_ground.value == ground
+    assert law.termination.dismissal_ground.authorities == (cite,)
+    assert not any("239.2(a) DHS" in c.text for c in law.cautions_for("terminate"))
+
+
+def test_respondents_own_motion_terminates():
+    law = assess(case_with(petitions=APPROVED_I130), TODAY)
+    assert law.termination.disposition.value == "terminate"
+    assert law.termination.reason.value == "uscis_relief"
+    assert law.termination.recalendar_first.value is False
+
+
+def test_closed_case_is_recalendared_and_terminated_in_one_motion_for_consular_processing():
+    law = assess(case_with(**EWI_CLOSED), TODAY)
+    t = law.termination
+    assert t.recalendar_first.value is True
+    assert t.reason.value == "consular_processing"
+    assert "coronado_acevedo" in t.reason.authorities
+    assert "travel abroad" in t.reason.reason
+
+
+def test_arriving_alien_is_ended_for_uscis_jurisdiction():
+    law = assess(
+        case_with(
+            respondent__entry={
+                "manner": "paroled",
+                "parole": "port_of_entry",
+                "date": "2021-01-01",
+            },
+            relationships={"spouse": USC_SPOUSE},
+            petitions=APPROVED_I130,
+        ),
+        TODAY,
+    )
+    assert law.termination.reason.value == "arriving_alien_adjustment"
+    assert "cfr_1245_2_a_1_ii" in law.termination.reason.authorities
+
+
+def test_u_visa_petitioner_asks_ice_to_join_a_motion_to_terminate():
+    alone = assess(case_with(petitions=U_VISA), TODAY)
+    assert alone.termination.reason.value == "u_visa"
+    assert alone.termination.disposition.value == "terminate"
+    assert any("join" in c.text for c in alone.cautions_for("terminate"))
+    joint = assess(case_with(petitions=U_VISA, dhs_position=JOINS), TODAY)
+    assert joint.termination.disposition.value == "terminate"  # a joint motion to terminate
+    assert joint.termination.disposition.authorities == ("cfr_214_14_c_1_i",)
+
+
+def test_nothing_to_end_without_pending_or_closed_proceedings():
+    for changes in (ordered("2020-01-01"), {"proceedings__status": "terminated"}):
+        law = assess(case_with(**changes), TODAY)
+        assert law.termination.applicable.value is False
+        assert law.termination.disposition.value == "not_applicable"
+
+
+def test_no_relief_outside_court_is_said_in_the_memo_not_the_motion():
+    law = assess(case_with(), TODAY)
+    assert law.termination.reason.value == "none_found"
+    assert any("no relief outside" in c.text for c in law.cautions_for("terminate"))
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -464,6 +604,9 @@ def test_every_authority_the_assessment_cites_is_in_the_registry():
         {"respondent__entry": {"manner": "paroled", "parole": "port_of_entry"}},
         {"respondent__entry": {"manner": "paroled"}},
         {"relationships": {"spouse": USC_SPOUSE}, "petitions": APPROVED_I130},
+        {"petitions": U_VISA},
+        {"dhs_position": {**JOINS, "dismissal_ground": "improvidently_issued"}},
+        {**EWI_CLOSED, "filing__fee_waiver": True},
     ):
         cited |= _all_authorities(assess(case_with(**changes), TODAY))
     assert len(cited) > 15

@@ -11,7 +11,9 @@ from .adjustment import AdjustmentAssessment, WaiverAssessment
 from .assessment import Assessment, assess
 from .calendar import Deadline, deadline, is_court_closed
 from .conclusion import Caution, Conclusion
+from .fees import Fee, fee_for
 from .reopen import REOPEN_DAYS, RESCISSION_DAYS, ReopenAssessment
+from .termination import TerminationAssessment
 
 __all__ = [
     "REOPEN_DAYS",
@@ -21,9 +23,12 @@ __all__ = [
     "Caution",
     "Conclusion",
     "Deadline",
+    "Fee",
     "ReopenAssessment",
+    "TerminationAssessment",
     "WaiverAssessment",
     "assess",
     "deadline",
+    "fee_for",
     "is_court_closed",
 ]

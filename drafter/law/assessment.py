@@ -11,6 +11,7 @@ from ..text import format_date
 from .adjustment import AdjustmentAssessment, WaiverAssessment, assess_adjustment, assess_waiver
 from .conclusion import Caution, Conclusion
 from .reopen import ReopenAssessment, assess_reopen
+from .termination import TerminationAssessment, assess_termination
 
 __all__ = ["Assessment", "assess"]
 
@@ -40,6 +41,7 @@ class Assessment:
     reopen: ReopenAssessment
     adjustment: AdjustmentAssessment
     waiver: WaiverAssessment
+    termination: TerminationAssessment
     dismissal_risk: Conclusion[bool]
     """Asking for dismissal may expose a recent entrant to expedited removal (2025 practice)."""
     cautions: tuple[Caution, ...]
@@ -118,6 +120,7 @@ def _cautions(
     reopen: ReopenAssessment,
     adjustment: AdjustmentAssessment,
     waiver: WaiverAssessment,
+    termination: TerminationAssessment,
     risk: Conclusion[bool],
 ) -> tuple[Caution, ...]:
     out: list[Caution] = []
@@ -155,8 +158,14 @@ def _cautions(
                 ("reopen",),
             )
         )
-        if reopen.fee.value == "required":
-            out.append(Caution(reopen.fee.reason, ("reopen",), reopen.fee.authorities))
+        if reopen.fee.value in ("required", "waiver_requested"):
+            out.append(
+                Caution(
+                    f"{reopen.fee.reason} {reopen.fee_amount.reason}",
+                    ("reopen",),
+                    reopen.fee.authorities + reopen.fee_amount.authorities,
+                )
+            )
         if reopen.ground.value == "barred":
             out.append(
                 Caution(
@@ -226,9 +235,48 @@ def _cautions(
     for bar in (adjustment.inadmissible_212a9, adjustment.inadmissible_212a6ci):
         if bar.value:
             out.append(Caution(bar.reason, (), bar.authorities))
+    out += _termination_cautions(termination)
     if risk.value:
         out.append(Caution(risk.reason, ("pd-request", "terminate")))
     return tuple(out)
+
+
+def _termination_cautions(t: TerminationAssessment) -> list[Caution]:
+    if not t.applicable.value:
+        return []
+    out: list[Caution] = []
+    if t.disposition.value == "dismiss":
+        if t.dismissal_ground.value is None:
+            out.append(
+                Caution(
+                    "Ask OPLA which ground of 8 C.F.R. 239.2(a) DHS's motion to dismiss rests on "
+                    "((a)(6) improvidently issued or (a)(7) changed circumstances) and record it "
+                    "(dhs_position.dismissal_ground); the motion names it.",
+                    ("terminate",),
+                    ("cfr_239_2_a",),
+                )
+            )
+        out.append(
+            Caution(
+                "Two 2025 Board decisions reportedly narrowed terminations and stipulations the "
+                "parties agree to (one is Matter of J-H-M-H-): verify them before relying on "
+                "DHS's agreement alone.",
+                ("terminate",),
+                ("matter_j_h_m_h",),
+            )
+        )
+    if t.u_visa_petition.value and t.disposition.value != "dismiss":
+        out.append(
+            Caution(
+                "A U visa petitioner may ask ICE to join a motion to terminate: ask OPLA to join "
+                "before filing alone.",
+                ("terminate", "pd-request"),
+                ("cfr_214_14_c_1_i",),
+            )
+        )
+    if t.reason.value == "none_found":
+        out.append(Caution(t.reason.reason, ("terminate",), t.reason.authorities))
+    return out
 
 
 def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
@@ -241,12 +289,14 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
     adjustment = assess_adjustment(case, on, reopen)
     waiver = assess_waiver(case, adjustment)
     risk = _dismissal_risk(case, on)
+    termination = assess_termination(case, adjustment, waiver)
     return Assessment(
         as_of=on,
         vehicle=_vehicle(case),
         reopen=reopen,
         adjustment=adjustment,
         waiver=waiver,
+        termination=termination,
         dismissal_risk=risk,
-        cautions=_cautions(case, reopen, adjustment, waiver, risk),
+        cautions=_cautions(case, reopen, adjustment, waiver, termination, risk),
     )

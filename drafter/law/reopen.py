@@ -17,6 +17,7 @@ from ..model import Case, FinalOrder
 from ..text import format_date
 from .calendar import Deadline, deadline
 from .conclusion import Conclusion
+from .fees import Fee, fee_for
 
 __all__ = ["REOPEN_DAYS", "RESCISSION_DAYS", "Ground", "ReopenAssessment", "assess_reopen"]
 
@@ -35,6 +36,9 @@ Ground = Literal[
     "no_final_order",
 ]
 Forum = Literal["immigration_court", "board"]
+FeeStatus = Literal[
+    "exempt_joint", "exempt_no_notice", "required", "waiver_requested", "not_applicable"
+]
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,9 @@ class ReopenAssessment:
     sua_sponte: Conclusion[bool]
     """Only the court's own power to reopen, in exceptional situations, remains."""
     automatic_stay: Conclusion[bool]
-    fee: Conclusion[Literal["exempt_joint", "exempt_no_notice", "required", "not_applicable"]]
+    fee: Conclusion[FeeStatus]
+    fee_amount: Conclusion[Fee | None]
+    """The amount in force on the filing date, from the dated schedule (never in clause text)."""
 
 
 _ORDER_FACTS = ("proceedings.final_order.date", "proceedings.final_order.issued_by")
@@ -118,6 +124,7 @@ def assess_reopen(case: Case, as_of: dt.date) -> ReopenAssessment:
             sua_sponte=no,
             automatic_stay=no,
             fee=Conclusion("not_applicable", reason),
+            fee_amount=Conclusion(None, reason),
         )
 
     board = order.issued_by == "board"
@@ -197,28 +204,8 @@ def assess_reopen(case: Case, as_of: dt.date) -> ReopenAssessment:
         joint and order.in_absentia
     )
     stay = ground in ("lack_of_notice", "exceptional_circumstances")
-    if ground == "joint":
-        fee = Conclusion[Literal["exempt_joint", "exempt_no_notice", "required", "not_applicable"]](
-            "exempt_joint",
-            "No fee: a motion agreed to by all parties and filed jointly is exempt.",
-            ("cfr_1003_24_b_2_v",),
-            ("dhs_position.stance",),
-        )
-    elif ground == "lack_of_notice":
-        fee = Conclusion(
-            "exempt_no_notice",
-            "No fee: a motion to rescind an in absentia order for lack of notice or custody is "
-            "exempt.",
-            ("cfr_1003_24_b_2_iii",),
-            ("proceedings.final_order.notice_of_hearing",),
-        )
-    else:
-        fee = Conclusion(
-            "required",
-            "A fee is due, paid through EOIR's payment portal (or a fee waiver request, Form "
-            "EOIR-26A); the amount changed in 2025 and must be verified.",
-            ("cfr_1003_24_a", "eoir_pm_25_36"),
-        )
+    fee = _fee(case, ground)
+    amount = _fee_amount(fee, forum.value, as_of)
     return ReopenAssessment(
         applicable=Conclusion(
             True,
@@ -296,4 +283,58 @@ def assess_reopen(case: Case, as_of: dt.date) -> ReopenAssessment:
             ("ina_240_b_5_c", "cfr_1003_23_b_4_ii") if stay else (),
         ),
         fee=fee,
+        fee_amount=amount,
+    )
+
+
+def _fee(case: Case, ground: Ground) -> Conclusion[FeeStatus]:
+    if ground == "joint":
+        return Conclusion(
+            "exempt_joint",
+            "No fee: a motion agreed to by all parties and filed jointly is exempt.",
+            ("cfr_1003_24_b_2_v",),
+            ("dhs_position.stance",),
+        )
+    if ground == "lack_of_notice":
+        return Conclusion(
+            "exempt_no_notice",
+            "No fee: a motion to rescind an in absentia order for lack of notice or custody is "
+            "exempt.",
+            ("cfr_1003_24_b_2_iii",),
+            ("proceedings.final_order.notice_of_hearing",),
+        )
+    if case.filing.fee_waiver:
+        return Conclusion(
+            "waiver_requested",
+            "The respondent asks the court to waive the fee: file Form EOIR-26A with the "
+            "motion, supported by the respondent's sworn statement of income, expenses and "
+            "assets. A 2025 Board decision reportedly presumes that a privately represented, "
+            "non-detained respondent can pay; verify it and answer it in the request.",
+            (),
+            ("filing.fee_waiver",),
+        )
+    return Conclusion(
+        "required",
+        "A fee is due, paid through EOIR's payment portal, with the receipt filed with the "
+        "motion (or ask for a waiver on Form EOIR-26A: set filing.fee_waiver).",
+        ("cfr_1003_24_a",),
+        ("filing.fee_waiver",),
+    )
+
+
+def _fee_amount(
+    fee: Conclusion[FeeStatus], forum: Forum | None, on: dt.date
+) -> Conclusion[Fee | None]:
+    if fee.value not in ("required", "waiver_requested") or forum is None:
+        return Conclusion(None, "No fee is due.", fee.authorities)
+    found = fee_for("reopen", forum, on)
+    if found is None:
+        return Conclusion(None, "The fee schedule has no amount for this motion: look it up.")
+    where = "the Board" if forum == "board" else "the Immigration Court"
+    return Conclusion(
+        found,
+        f"The fee for a motion to reopen before {where} on {format_date(on)} is {found}. "
+        f"{found.note}",
+        (found.authority,),
+        ("filing.date", "proceedings.final_order.issued_by"),
     )
