@@ -239,6 +239,8 @@ def test_no_document_states_what_the_assessment_denies(case, document):
     if law.vehicle.value == "request_no_nta":
         never("dismiss the removal proceedings", "there are no proceedings to dismiss")
         never("administrative closure of", "there are no proceedings to close")
+    if law.vehicle.value == "motion_to_reopen":
+        never("1003.23(a)", "the deemed-unopposed rule governs motions before a decision")
     if document == "reopen" and law.reopen.forum.value == "board":
         never("1003.23(b)", "the Board's rules govern")
     if case.self_represented and document == "pd-request":  # the client signs the letter

@@ -100,7 +100,10 @@ def test_closed_case_calls_for_recalendar_not_reopen():
     docs = [s.document for s in result.documents]
     assert "reopen" not in docs and "recalendar" in docs
     assert any("no final order" in w for w in result.warnings)
-    assert any("I-601A" in w and "Recalendaring ends the administrative closure" in w for w in result.warnings)
+    assert any(
+        "I-601A" in w and "Recalendaring ends the administrative closure" in w
+        for w in result.warnings
+    )
     assert docs.index("terminate") < docs.index("recalendar")  # the combined motion first
 
 
