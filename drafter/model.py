@@ -49,6 +49,32 @@ __all__ = [
 ]
 
 
+_THIRD_PERSON_FIELDS = (
+    "description",
+    "reason",
+    "rehabilitation",
+    "medical_condition",
+    "exceptional_circumstances",
+    "sentence",
+)
+"""Free-text facts: written in the third person, so every document (a motion above all) can
+use them. The client's own first-person account goes in ``own_words``."""
+
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e|us|"
+    r"[Oo]ur|[Oo]urs|[Oo]urselves)(?![\w'’&-])"
+)
+_THIRD_PERSON = re.compile(r"(?<![\w-])(?:[Tt]he )?[Rr]espondent(?:'s|’s)?(?![\w-])")
+
+
+def _own_words() -> Any:
+    return Field(
+        default=None,
+        description="The client's own account of this, in the first person ('I ...'): used "
+        "in the client's declaration and in a letter the client writes",
+    )
+
+
 class _Model(BaseModel):
     """Shared configuration: unknown fields are errors, strings are trimmed.
 
@@ -77,6 +103,26 @@ class _Model(BaseModel):
                 check_text(item)
             elif isinstance(item, dt.date) and item.year < 1900:
                 raise ValueError(f"{item.isoformat()} is before 1900; check the year")
+        return value
+
+    @field_validator(*_THIRD_PERSON_FIELDS, "own_words", mode="after", check_fields=False)
+    @classmethod
+    def _one_voice(cls, value: Any, info: ValidationInfo) -> Any:
+        """Facts are told in the third person; ``own_words`` is the client speaking."""
+        if not isinstance(value, str):
+            return value
+        if info.field_name == "own_words":
+            if found := _THIRD_PERSON.search(value):
+                raise ValueError(
+                    f"own_words is the client speaking in the first person, but it says "
+                    f"{found.group()!r}; write it as the client would say it ('I ...')"
+                )
+        elif found := _FIRST_PERSON.search(value):
+            raise ValueError(
+                f"is written in the first person ({found.group()!r}); facts go into motions, "
+                "which speak of the respondent in the third person: rewrite it (e.g. 'She "
+                "...'), and put the client's own words in own_words"
+            )
         return value
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
@@ -591,6 +637,7 @@ class MilitaryService(_Model):
     since: PastDate | None = None
     until: PastDate | None = None
     description: str | None = None
+    own_words: str | None = _own_words()
     exhibits: list[str] = Field(default_factory=list)
 
 
@@ -669,9 +716,10 @@ class Petition(_Model):
 
 
 class Factor(_Model):
-    """A positive factor: what it is, in the attorney's words, and the exhibits proving it."""
+    """A positive factor: what it is, in the third person, and the exhibits proving it."""
 
     description: Text
+    own_words: str | None = _own_words()
     exhibits: list[str] = Field(default_factory=list)
 
 
@@ -711,6 +759,7 @@ class _Adverse(_Model):
         description="The attorney's choice: true puts this fact before the agency, "
         "false holds it back"
     )
+    own_words: str | None = _own_words()
     exhibits: list[str] = Field(default_factory=list)
 
 
@@ -911,6 +960,33 @@ class Case(_Model):
     request: Request | None = None
     exhibits: list[Exhibit] = Field(default_factory=list)
 
+    def told_facts(self) -> list[tuple[str, Factor | MilitaryService | _Adverse]]:
+        """The described facts a letter tells, each with its case-file path.
+
+        Positive factors, the respondent's own service, and disclosed adverse facts.
+        """
+        pf = self.positive_factors
+        out: list[tuple[str, Factor | MilitaryService | _Adverse]] = []
+        for name in type(pf).model_fields:
+            value = getattr(pf, name)
+            if isinstance(value, Factor):
+                out.append((f"positive_factors.{name}", value))
+            elif isinstance(value, list):
+                out += [
+                    (f"positive_factors.{name}.{i}", v)
+                    for i, v in enumerate(value)
+                    if isinstance(v, Factor)
+                ]
+        if pf.military_service and pf.military_service.description:
+            out.append(("positive_factors.military_service", pf.military_service))
+        adverse = self.adverse_facts
+        for name in type(adverse).model_fields:
+            for i, fact in enumerate(getattr(adverse, name)):
+                described = getattr(fact, "description", None) or getattr(fact, "reason", None)
+                if fact.disclose and (described or getattr(fact, "rehabilitation", None)):
+                    out.append((f"adverse_facts.{name}.{i}", fact))
+        return out
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Case:
         if self.counsel is None and not self.self_represented:
@@ -919,6 +995,14 @@ class Case(_Model):
             )
         if self.counsel is not None and self.self_represented:
             raise ValueError("self_represented is true but counsel is given; keep one")
+        if self.self_represented:
+            missing = [path for path, _ in self.told_facts() if not _.own_words]
+            if missing:
+                raise ValueError(
+                    "a self-represented client writes the letter in the first person, so each "
+                    "described fact needs the client's own words: add own_words to "
+                    + ", ".join(missing)
+                )
         ids = [e.id for e in self.exhibits]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

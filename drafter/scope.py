@@ -82,7 +82,7 @@ OTHER_NAMES = [
     *("name", "short", "they", "them", "their", "They", "Their"),
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
-    "petitions",
+    *("petitions", "told"),
     *("subject", "client", "clients", "Clients", "first_person"),
     *("joint", "pursue", "equities", "open_petitions"),
 ]
@@ -168,6 +168,7 @@ class ClauseScope:
             "years_since": self.years_since,
             "join": join_words,
             "petitions": self.petitions,
+            "told": self.told,
             "subject": self.subject,
             "client": "me" if self.first_person else r.short_name,
             "clients": "my" if self.first_person else f"{r.short_name}'s",
@@ -232,6 +233,23 @@ class ClauseScope:
             if factor is not None:
                 out.append(Equity(label, factor.description, list(factor.exhibits)))
         return tuple(as_record(e) for e in out)
+
+    @helper
+    def told(self, fact: Any, field: str = "description") -> Any:
+        """A described fact in the document's voice.
+
+        The client's ``own_words`` in a letter the client writes, otherwise the third-person
+        ``field`` (``description``, ``reason`` or ``rehabilitation``).
+        """
+        if not isinstance(fact, Record) or field not in _TOLD_FIELDS:
+            raise TemplateError(
+                f"{self.current}: told() takes a fact from the case file and one of "
+                f"{', '.join(_TOLD_FIELDS)}"
+            )
+        values = fact._values
+        if self.first_person and values.get("own_words"):
+            return values["own_words"]
+        return values.get(field)
 
     @helper
     def petitions(self, form: str, status: str | None = None) -> tuple[Record, ...]:
@@ -348,6 +366,9 @@ def resolve_exhibits(
     ]
     listing = sorted(((tabs[i], by_id[i]) for i in order), key=lambda t: (len(t[0]), t[0]))
     return resolved, listing
+
+
+_TOLD_FIELDS = ("description", "reason", "rehabilitation")
 
 
 def _held_back_paths(case: Case) -> frozenset[str]:

@@ -13,6 +13,7 @@ import pytest
 import drafter
 from drafter.documents import DOCUMENTS
 from drafter.law import assess
+from drafter.model import _FIRST_PERSON as FIRST_PERSON
 
 from .conftest import SAMPLES, docx_text
 from .test_law import (
@@ -246,6 +247,12 @@ def test_no_document_states_what_the_assessment_denies(case, document):
     if case.self_represented and document == "pd-request":  # the client signs the letter
         flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
         assert not flagged, f"placeholders in a self-represented client's letter: {flagged}"
+    unquoted = re.sub(r"[\"“][^\"”]*[\"”]", "", text)
+    if document != "pd-request":  # motions speak of the respondent in the third person
+        found = FIRST_PERSON.findall(unquoted)
+        assert not found, f"first person in a motion: {found}"
+    elif case.self_represented:  # the client's own letter speaks as "I" throughout
+        never("Respondent", "the client writes this letter in the first person")
     for instruction in INSTRUCTIONS:
         never(instruction, "instructions go to the memo's checklist")
     if document == "reopen":

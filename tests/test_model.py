@@ -113,7 +113,36 @@ def test_counsel_or_self_represented():
     with pytest.raises(ValidationError, match="self_represented"):
         validate(data)
     data["self_represented"] = True
+    # the client writes the letter: each described fact needs the client's own words
+    with pytest.raises(ValidationError, match=r"own_words to positive_factors\.residence"):
+        validate(data)
+    for factor in data["positive_factors"].values():
+        if isinstance(factor, dict) and "description" in factor:
+            factor["own_words"] = "I did this myself."
     assert validate(data).counsel is None
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "ok"),
+    [
+        ("description", "She has worked as a nurse since 2012.", True),
+        ("description", "I have worked as a nurse since 2012.", False),
+        ("description", "Worked with my mother at the bakery.", False),
+        ("description", "Her Form I-130 was approved; USCIS sent the notice to us.", False),
+        ("description", "Her Form I-130 was approved; USCIS sent the notice.", True),
+        ("description", "She is in Oakland, CA (the US).", True),
+        ("own_words", "I have worked as a nurse since 2012.", True),
+        ("own_words", "Respondent has worked as a nurse.", False),
+    ],
+)
+def test_facts_are_third_person_and_own_words_first_person(field, text, ok):
+    data = _sample_data()
+    data["positive_factors"]["employment"] = {"description": "She works.", field: text}
+    if ok:
+        validate(data)
+    else:
+        with pytest.raises(ValidationError, match="first person|own_words"):
+            validate(data)
 
 
 def test_extra_field_forbidden():

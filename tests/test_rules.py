@@ -56,6 +56,21 @@ def test_two_clauses_in_one_group_is_an_error_naming_both(tmp_path):
     assert "rival.md" in message and "intro.counsel.md" in message and "pd.intro" in message
 
 
+def _in_own_words(case):
+    """The case with the client's own words on every fact a self-represented letter tells."""
+    data = case.model_dump()
+    for path, _ in case.told_facts():
+        node = data
+        for part in path.split("."):
+            node = node[int(part)] if part.isdigit() else node[part]
+        node["own_words"] = node.get("own_words") or "I can tell this in my own words."
+    return _valid(data)
+
+
+def _valid(data):
+    return Case.model_validate(data, context={"today": TODAY})
+
+
 @st.composite
 def varied_cases(draw):
     case = draw(st.sampled_from(CASES))
@@ -64,6 +79,7 @@ def varied_cases(draw):
     if draw(st.booleans()):
         update["counsel"] = None
         update["self_represented"] = True
+        case = _in_own_words(case)
     if draw(st.booleans()):
         update["relationships"] = case.relationships.model_copy(update={"spouse": None})
     if draw(st.booleans()):
@@ -149,7 +165,7 @@ def any_case(draw):
         )
     varied = case.model_copy(update=update)
     # model_copy does not validate: round-trip through the model so every generated case is valid.
-    return Case.model_validate(varied.model_dump(), context={"today": TODAY})
+    return _in_own_words(varied) if varied.self_represented else _valid(varied.model_dump())
 
 
 @settings(max_examples=40, deadline=None)

@@ -34,6 +34,7 @@ HELPERS = {
     "has_evidence",
     "join_words",
     "petitions",
+    "told",
     "see",
     "see_kind",
     "subject",
