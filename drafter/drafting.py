@@ -214,6 +214,8 @@ class Composition:
     """The legal assessment the clauses were chosen by (as of the filing date)."""
     unsupported: dict[str, int] = field(default_factory=dict)
     """Statements that cite no exhibit, by clause id."""
+    uncited: list[Exhibit] = field(default_factory=list)
+    """Exhibits a motion's body cites nowhere, so it neither lists nor files them."""
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,10 @@ def compose(
     if document.motion is not None:
         # Form EOIR-28 goes on top of a motion, not behind an exhibit tab (the memo says so).
         listed = [e for e in listed if e.kind.value != "notice_of_appearance"]
-    paragraphs, exhibits = resolve_exhibits(paragraphs, listed)
+    motion = document.motion is not None
+    paragraphs, exhibits = resolve_exhibits(paragraphs, listed, cited_only=motion)
+    enclosed = {e.id for _, e in exhibits}
+    uncited = [e for e in listed if e.id not in enclosed]
     return Composition(
         case=case,
         visible=visible,
@@ -276,6 +281,7 @@ def compose(
         placeholders=placeholders,
         law=law,
         unsupported=dict(scope.unsupported),
+        uncited=uncited,
     )
 
 

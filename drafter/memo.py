@@ -150,6 +150,11 @@ def _law_notes(law: Assessment) -> list[LawNote]:
             *([("Fee amount", law.reopen.fee_amount)] if law.reopen.fee_amount.value else []),
             ("Stay", law.reopen.automatic_stay),
         ]
+    if law.closure.applicable.value:
+        picked += [
+            ("Reason for closure", law.closure.basis),
+            ("Closure generally granted", law.closure.generally_granted),
+        ]
     if law.termination.applicable.value:
         picked += [
             ("Ending the case", law.termination.disposition),
@@ -264,6 +269,11 @@ def build_memo(comp: Composition) -> Memo:
         before.append(
             f'Attach evidence for "{titles.get(clause_id, clause_id)}" ({clause_id}): '
             f"{count} statement(s) there cite no exhibit; list it under the case's exhibits."
+        )
+    for exhibit in comp.uncited:
+        before.append(
+            f'Exhibit "{exhibit.title}" ({exhibit.id}) is cited nowhere in this motion, so it is '
+            "neither listed nor filed with it: cite it where a fact relies on it, or leave it out."
         )
     if comp.case.dhs_position.stance == "unknown" and comp.document.motion is not None:
         before.append(

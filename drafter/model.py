@@ -528,6 +528,12 @@ class Proceedings(_Model):
     administrative_closure_date: PastDate | None = None
     final_order: FinalOrder | None = None
     motions_to_reopen: list[PriorMotion] = Field(default_factory=list)
+    continuances_requested: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many continuances the respondent has asked for in these proceedings "
+        "(0 if none); a motion says the respondent caused no delay only when this is 0",
+    )
 
     @model_validator(mode="after")
     def _status_needs(self) -> Proceedings:
@@ -690,6 +696,11 @@ class Petition(_Model):
     decided_date: PastDate | None = None
     petitioner: str | None = None
     beneficiary: str | None = None
+    expected_decision: dt.date | None = Field(
+        default=None,
+        description="For a pending petition: when USCIS is expected to decide it (from its "
+        "posted processing times); a motion to close argues the length of closure from it",
+    )
     exhibits: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -814,6 +825,11 @@ class DHSPosition(_Model):
     stance: Literal["unknown", "opposes", "does_not_oppose", "joins"] = "unknown"
     opla_attorney: str | None = None
     agreed_on: PastDate | None = None
+    reasons: str | None = Field(
+        default=None,
+        description="DHS's reasons for its position, as DHS stated them (a motion answers "
+        "them; without them it says nothing of what DHS thinks)",
+    )
     dismissal_ground: Literal["improvidently_issued", "changed_circumstances"] | None = Field(
         default=None,
         description="When DHS moves to dismiss: the ground of 8 C.F.R. 239.2(a) it relies on "

@@ -322,12 +322,13 @@ class ClauseScope:
 
 
 def resolve_exhibits(
-    paragraphs: list[Paragraph], exhibits: list[Exhibit]
+    paragraphs: list[Paragraph], exhibits: list[Exhibit], *, cited_only: bool = False
 ) -> tuple[list[Paragraph], list[tuple[str, Exhibit]]]:
     """Letter the exhibits in order of first reference and write the letters into the text.
 
     Exhibits with a ``tab`` keep it; the rest take the next free letter as they are first
-    referred to. Exhibits never referred to come last, in the order the case lists them.
+    referred to. Exhibits never referred to come last, in the order the case lists them, or,
+    with ``cited_only`` (a motion, whose index lists only what its body cites), not at all.
 
     Returns:
         The paragraphs with letters in place, and (tab, exhibit) in tab order.
@@ -340,9 +341,11 @@ def resolve_exhibits(
                 for ref in token.split(","):
                     if ref not in order:
                         order.append(ref)
-    order += [e.id for e in exhibits if e.id not in order]
-    taken = {e.tab for e in exhibits if e.tab}
-    tabs: dict[str, str] = {e.id: e.tab for e in exhibits if e.tab}
+    if not cited_only:
+        order += [e.id for e in exhibits if e.id not in order]
+    kept = [e for e in exhibits if e.id in order]
+    taken = {e.tab for e in kept if e.tab}
+    tabs: dict[str, str] = {e.id: e.tab for e in kept if e.tab}
     counter = 0
     for ex_id in order:
         if ex_id in tabs:

@@ -151,6 +151,19 @@ SCENARIOS = {
         "counsel": None,
         "self_represented": True,
     },
+    "pending I-130, DHS opposes with reasons, no continuances": {
+        "relationships": {"spouse": USC_SPOUSE},
+        "petitions": [
+            {
+                "form": "I-130",
+                "status": "pending",
+                "filed_date": "2025-03-01",
+                "expected_decision": "2027-06-30",
+            }
+        ],
+        "dhs_position": {"stance": "opposes", "reasons": "The respondent has had years to file."},
+        "proceedings__continuances_requested": 0,
+    },
     "not in proceedings": {
         "proceedings__status": "not_in_proceedings",
         "proceedings__court": None,
@@ -240,6 +253,16 @@ def test_no_document_states_what_the_assessment_denies(case, document):
     if law.vehicle.value == "request_no_nta":
         never("dismiss the removal proceedings", "there are no proceedings to dismiss")
         never("administrative closure of", "there are no proceedings to close")
+    closure = law.closure
+    if closure.respondent_delay.value is not False:
+        never("asked for no continuance", "the case file does not show it")
+        never("caused no delay", "the case file does not show it")
+    if closure.dhs_reasons.value is None:
+        never("DHS opposes closure, stating", "the case file records no reasons from DHS")
+    if closure.expected_end.value is None:
+        never("processing times point to", "no expected decision date is recorded")
+    if not closure.generally_granted.value:
+        never("unusual, clearly identified reasons", "DHS neither joins nor consents")
     if law.vehicle.value == "motion_to_reopen":
         never("1003.23(a)", "the deemed-unopposed rule governs motions before a decision")
     if document == "reopen" and law.reopen.forum.value == "board":

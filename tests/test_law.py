@@ -573,6 +573,89 @@ def test_no_relief_outside_court_is_said_in_the_memo_not_the_motion():
     assert any("no relief outside" in c.text for c in law.cautions_for("terminate"))
 
 
+# --------------------------------------------------------------------------- administrative closure
+
+
+PENDING_I130 = [
+    {
+        "form": "I-130",
+        "status": "pending",
+        "filed_date": "2025-03-01",
+        "expected_decision": "2027-06-30",
+    }
+]
+
+
+@pytest.mark.parametrize(
+    ("stance", "granted", "cite"),
+    [
+        ("joins", True, "cfr_1003_18_c_3"),
+        ("does_not_oppose", True, "cfr_1003_18_c_3"),
+        ("opposes", False, "w_y_u"),
+        ("unknown", False, "avetisyan"),
+    ],
+)
+def test_joint_or_unopposed_closure_is_generally_granted(stance, granted, cite):
+    position = {**JOINS, "stance": stance} if stance != "unknown" else {"stance": "unknown"}
+    if stance == "opposes":
+        position = {"stance": "opposes"}
+    law = assess(case_with(dhs_position=position, petitions=PENDING_I130), TODAY)
+    assert law.closure.generally_granted.value is granted
+    assert cite in law.closure.generally_granted.authorities
+
+
+def test_closure_basis_follows_the_facts():
+    assert (
+        assess(case_with(petitions=PENDING_I130), TODAY).closure.basis.value == "petition_pending"
+    )
+    waiver = assess(case_with(**{**EWI_CLOSED, "proceedings__status": "pending"}), TODAY)
+    assert waiver.closure.basis.value == "provisional_waiver"
+    ill = assess(
+        case_with(
+            relationships={
+                "children": [
+                    {
+                        "name": "Leo Fictional",
+                        "date_of_birth": "2015-01-01",
+                        "citizenship": "usc",
+                        "medical_condition": "type 1 diabetes",
+                    }
+                ]
+            }
+        ),
+        TODAY,
+    )
+    assert ill.closure.basis.value == "humanitarian"
+    bare = assess(case_with(), TODAY)
+    assert bare.closure.basis.value == "none_found"
+    assert any("Ask OPLA to agree first" in c.text for c in bare.cautions_for("admin-close"))
+
+
+def test_duration_and_delay_come_only_from_recorded_facts():
+    known = assess(
+        case_with(petitions=PENDING_I130, proceedings__continuances_requested=0), TODAY
+    ).closure
+    assert known.expected_end.value == D("2027-06-30")
+    assert known.respondent_delay.value is False
+    law = assess(case_with(petitions=[{**PENDING_I130[0], "expected_decision": None}]), TODAY)
+    assert law.closure.expected_end.value is None and law.closure.respondent_delay.value is None
+    checklist = " ".join(c.text for c in law.cautions_for("admin-close"))
+    assert "expected_decision" in checklist and "continuances_requested" in checklist
+    asked = assess(case_with(proceedings__continuances_requested=2), TODAY).closure
+    assert asked.respondent_delay.value is True
+
+
+def test_dhs_reasons_are_answered_only_when_recorded():
+    silent = assess(case_with(dhs_position={"stance": "opposes"}), TODAY)
+    assert silent.closure.dhs_reasons.value is None
+    assert any("dhs_position.reasons" in c.text for c in silent.cautions_for("admin-close"))
+    stated = assess(
+        case_with(dhs_position={"stance": "opposes", "reasons": "The case is ready for trial."}),
+        TODAY,
+    )
+    assert stated.closure.dhs_reasons.value == "The case is ready for trial."
+
+
 # --------------------------------------------------------------------------- the registry
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from ..model import Case, ProceedingStatus, Relief
 from ..text import format_date
 from .adjustment import AdjustmentAssessment, WaiverAssessment, assess_adjustment, assess_waiver
+from .closure import ClosureAssessment, assess_closure
 from .conclusion import Caution, Conclusion
 from .reopen import ReopenAssessment, assess_reopen
 from .termination import TerminationAssessment, assess_termination
@@ -42,6 +43,7 @@ class Assessment:
     adjustment: AdjustmentAssessment
     waiver: WaiverAssessment
     termination: TerminationAssessment
+    closure: ClosureAssessment
     dismissal_risk: Conclusion[bool]
     """Asking for dismissal may expose a recent entrant to expedited removal (2025 practice)."""
     cautions: tuple[Caution, ...]
@@ -241,6 +243,42 @@ def _cautions(
     return tuple(out)
 
 
+def _closure_cautions(c: ClosureAssessment) -> tuple[Caution, ...]:
+    if not c.applicable.value:
+        return ()
+    out: list[Caution] = []
+    if c.basis.value == "none_found":
+        out.append(Caution(c.basis.reason + " Ask OPLA to agree first.", ("admin-close",)))
+    if c.basis.value == "petition_pending" and c.expected_end.value is None:
+        out.append(
+            Caution(
+                "Record when USCIS is expected to decide the pending petition "
+                "(petitions[].expected_decision, from USCIS's posted processing times): the "
+                "motion argues how long closure will last from it.",
+                ("admin-close",),
+            )
+        )
+    if c.respondent_delay.value is None:
+        out.append(
+            Caution(
+                "Record how many continuances the respondent asked for "
+                "(proceedings.continuances_requested): the motion says the respondent caused no "
+                "delay only when it is 0.",
+                ("admin-close",),
+            )
+        )
+    if c.opposition.value == "opposed" and c.dhs_reasons.value is None:
+        out.append(
+            Caution(
+                "Record DHS's stated reasons for opposing (dhs_position.reasons): the motion "
+                "answers them, and says nothing of them until they are recorded.",
+                ("admin-close",),
+                ("w_y_u",),
+            )
+        )
+    return tuple(out)
+
+
 def _termination_cautions(t: TerminationAssessment) -> list[Caution]:
     if not t.applicable.value:
         return []
@@ -290,6 +328,7 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
     waiver = assess_waiver(case, adjustment)
     risk = _dismissal_risk(case, on)
     termination = assess_termination(case, adjustment, waiver)
+    closure = assess_closure(case, adjustment, waiver)
     return Assessment(
         as_of=on,
         vehicle=_vehicle(case),
@@ -297,6 +336,8 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
         adjustment=adjustment,
         waiver=waiver,
         termination=termination,
+        closure=closure,
         dismissal_risk=risk,
-        cautions=_cautions(case, reopen, adjustment, waiver, termination, risk),
+        cautions=_cautions(case, reopen, adjustment, waiver, termination, risk)
+        + _closure_cautions(closure),
     )
