@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import DocumentRequirementError, Problem
-from .law import Assessment
+from .law import Assessment, assess
 from .model import Case, ProceedingStatus
 
 __all__ = ["DOCUMENTS", "DocumentKind", "MotionTitles", "Section", "get_document"]
@@ -161,6 +161,25 @@ class DocumentKind:
             raise DocumentRequirementError("\n".join(lines))
 
 
+def _termination_needs(case: Case) -> list[Problem]:
+    problems = _motion_needs(ProceedingStatus.PENDING, ProceedingStatus.ADMINISTRATIVELY_CLOSED)(
+        case
+    )
+    if problems:
+        return problems
+    t = assess(case).termination
+    if t.disposition.value != "dismiss" and t.reason.value == "none_found":
+        problems.append(
+            Problem(
+                "petitions",
+                "a motion to terminate needs a reason the case file shows: relief USCIS can "
+                "grant (a pending or approved petition), a U visa petition, consular processing, "
+                "or DHS joining (dhs_position.stance: joins) to move to dismiss",
+            )
+        )
+    return problems
+
+
 def _termination_titles(law: Assessment) -> MotionTitles:
     """Dismissal (DHS's motion, 239.2(c)) or termination, recalendaring a closed case first."""
     t = law.termination
@@ -249,7 +268,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         description="Motion to terminate so USCIS can adjudicate relief; DHS's motion to dismiss "
         "when it agrees (8 C.F.R. 1003.18(d), 239.2(c))",
         sections=_MOTION_SECTIONS,
-        check=_motion_needs(_S.PENDING, _S.ADMINISTRATIVELY_CLOSED),
+        check=_termination_needs,
         motion=MotionTitles(
             alone="RESPONDENT'S MOTION TO TERMINATE PROCEEDINGS",
             joint="JOINT MOTION TO DISMISS PROCEEDINGS",

@@ -276,6 +276,20 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         assert not found, f"first person in a motion: {found}"
     elif case.self_represented:  # the client's own letter speaks as "I" throughout
         never("Respondent", "the client writes this letter in the first person")
+    if document != "pd-request":
+        cited = set(re.findall(r"Exhibits? ([A-Z, and]+)", text))
+        letters = {x for group in cited for x in re.findall(r"\b[A-Z]{1,2}\b", group)}
+        listed = {tab for tab, _ in result.exhibits}
+        assert letters == listed, f"cited {sorted(letters)} but listed {sorted(listed)}"
+        for p in result.paragraphs:
+            bare = re.sub(r"\(See Exhibits? [^)]*\.\)|[\s.;]", "", p.plain)
+            bare = re.sub(r"\d+I&NDec\.\d+|\d+C\.F\.R\.§[\d.()a-z]+|INA§[\d()A-Za-z]+", "", bare)
+            assert bare, f"a paragraph that is only a citation: {p.plain!r}"
+            assert (
+                not re.match(r"^[A-Z][a-z]+( [a-z]+)*\. [A-Z]", p.plain)
+                or p.style == "heading"
+                or not any(r.italic and p.plain.startswith(r.text) for r in p.runs)
+            ), f"a run-in label opens a motion paragraph: {p.plain!r}"
     for instruction in INSTRUCTIONS:
         never(instruction, "instructions go to the memo's checklist")
     if document == "reopen":
@@ -400,3 +414,15 @@ def test_a_reason_resting_on_a_held_back_fact_cannot_reach_a_page(disclose):
     assert (reason == "") is (not disclose)
     assert (reason == law.adjustment.inadmissible_212a6ci.reason) is disclose
     assert seen.cautions == ()  # the checklist is for the memo only
+
+
+def test_a_motion_to_terminate_without_a_reason_is_refused_not_drafted():
+    from drafter.errors import DocumentRequirementError
+
+    case = _scenario(SCENARIOS["pending, nothing outside court"])
+    with pytest.raises(DocumentRequirementError, match="needs a reason the case file shows"):
+        drafter.draft(case, "terminate")
+    joined = _scenario({"dhs_position": JOINS})  # DHS's own motion to dismiss needs no more
+    assert "DISMISS" in drafter.draft(joined, "terminate").document.title_for(
+        joined, assess(joined)
+    )

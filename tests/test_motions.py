@@ -92,6 +92,17 @@ def test_golden_packet_text(packets, pair, update_golden):
     assert text == golden.read_text(encoding="utf-8")
 
 
+def test_every_golden_packet_is_still_drafted():
+    drafted = {f"{path.stem}.{kind}.txt" for path, kind in PAIRS}
+    kinds = ("admin-close", "reopen", "recalendar", "terminate")
+    stale = [
+        g.name
+        for g in GOLDEN.glob("*.txt")
+        if g.name.rsplit(".", 2)[1] in kinds and g.name not in drafted
+    ]
+    assert not stale, f"snapshots of documents no sample drafts any more: {stale}"
+
+
 def test_layout_fit_for_filing(packets):
     result = next(iter(packets.values()))
     document = docx.Document(io.BytesIO(result.docx))
