@@ -158,7 +158,7 @@ def draft_to_file(
     """
     result = draft(case, document, library=library, template=template, explain=memo)
     if final:
-        left = [r.text for p in result.paragraphs for r in p.runs if r.flag]
+        left = [text for texts in result.placeholders.values() for text in texts]
         if left:
             shown = "; ".join(f'"{t}"' for t in left[:3]) + (" ..." if len(left) > 3 else "")
             raise UserError(

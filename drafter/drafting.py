@@ -6,16 +6,18 @@ from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
+from docxtpl import RichText
+
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError
 from .law import Assessment, assess
 from .model import Case, Exhibit
-from .render import Block, DocProperties, blocks, render_docx, safe_filename
+from .render import Block, DocProperties, blocks, render_docx, rich_text, safe_filename
 from .rules import Selection, select_clauses
 from .sandbox import render_text
 from .scope import ClauseScope, disclosed_only, resolve_exhibits
-from .text import Paragraph, format_date, format_time, parse_markup
+from .text import Paragraph, Run, format_date, format_time, parse_markup
 
 __all__ = ["Composition", "Draft", "builtin_dir", "compose", "draft", "load_library"]
 
@@ -51,6 +53,8 @@ class DraftView:
     exhibits: list[tuple[str, str]]
     exhibit_rows: list[tuple[str, str, str]]
     """(tab, title, pages) for the exhibit index."""
+    pages_known: bool
+    """Every listed exhibit's page count is known: the index shows a Pages column."""
     service: str
     service_manner: str
     served_by: str
@@ -63,7 +67,8 @@ class DraftView:
     people: list[tuple[str, str]]
     """Every person the filing covers, as captioned (``NGUYỄN, Ánh Thị``), with A-number."""
     respondent_label: str
-    judge: str
+    judge: RichText
+    """The judge's name, or a highlighted placeholder when the case names none."""
     next_hearing: str
     joint: bool
     dhs_signer: str
@@ -81,18 +86,31 @@ class DraftView:
     """Who signs the proposed order."""
 
 
-_SERVICE = {
-    "ecas": "Via ECAS",
-    "mail": "Via first-class mail",
-    "hand": "By hand delivery",
-    "email": "Via e-mail",
-}
-_SERVICE_MANNER = {
-    "ecas": "electronically through the EOIR Courts & Appeals System (ECAS)",
-    "mail": "by first-class mail, postage prepaid",
-    "hand": "by hand delivery",
-    "email": "by e-mail",
-}
+JUDGE_PLACEHOLDER = "name of the Immigration Judge"
+"""The cover page's judge line when the case names none (highlighted; ``--final`` refuses it)."""
+
+
+def service_lines(case: Case, kind: DocumentKind) -> tuple[str, str]:
+    """How the document goes out: the letter's "Via ..." line and the certificate's manner.
+
+    E-mail names the address. A PD request goes to the OPLA office's e-mail intake (or by mail
+    or hand), never through ECAS, which is the court's filing system.
+    """
+    method = case.filing.service_method
+    email = case.opla_office.email if case.opla_office else None
+    if kind.motion is None and method == "ecas":
+        method = "email"
+    if method == "email":
+        to = f" to {email}" if email else ""
+        return f"VIA E-MAIL{': ' + email if email else ''}", f"by e-mail{to}"
+    return {
+        "ecas": (
+            "VIA ECAS",
+            "electronically through the EOIR Courts & Appeals System (ECAS)",
+        ),
+        "mail": ("VIA FIRST-CLASS MAIL", "by first-class mail, postage prepaid"),
+        "hand": ("BY HAND DELIVERY", "by hand delivery"),
+    }[method]
 
 
 def _title_words(title: str) -> str:
@@ -133,7 +151,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         next_hearing = format_date(hearing.date)
         if hearing.time:
             next_hearing += f" at {format_time(hearing.time)}"
-    pages_known = all(ex.pages for _, ex in comp.exhibits)
+    pages_known = bool(comp.exhibits) and all(ex.pages for _, ex in comp.exhibits)
     rows, start = [], 1
     for tab, ex in comp.exhibits:
         if pages_known and ex.pages:
@@ -142,6 +160,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
             start = end + 1
         else:
             rows.append((tab, ex.title, str(ex.pages) if ex.pages else ""))
+    service, manner = service_lines(case, kind)
     title = kind.title_for(case, comp.law)
     board = bool(kind.id == "reopen" and comp.law and comp.law.reopen.forum.value == "board")
     office = case.opla_office
@@ -153,8 +172,9 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         body=blocks(comp.paragraphs, numbered=kind.motion is not None),
         exhibits=[(tab, ex.title) for tab, ex in comp.exhibits],
         exhibit_rows=rows,
-        service=_SERVICE[case.filing.service_method],
-        service_manner=_SERVICE_MANNER[case.filing.service_method],
+        pages_known=pages_known,
+        service=service,
+        service_manner=manner,
         served_by=case.filing.served_by or signer,
         signer=signer,
         signer_role=role,
@@ -170,7 +190,11 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         ),
         people=people,
         respondent_label="Respondents" if case.family_members else "Respondent",
-        judge=proc.immigration_judge or "________________",
+        judge=rich_text(
+            Paragraph.of("body", proc.immigration_judge)
+            if proc.immigration_judge
+            else Paragraph("body", (Run(JUDGE_PLACEHOLDER, flag=True),))
+        ),
         next_hearing=next_hearing,
         joint=case.dhs_position.stance == "joins",
         dhs_signer=case.dhs_position.opla_attorney or "",
@@ -264,6 +288,9 @@ def compose(
         # Form EOIR-28 goes on top of a motion, not behind an exhibit tab (the memo says so).
         listed = [e for e in listed if e.kind.value != "notice_of_appearance"]
     motion = document.motion is not None
+    board = law.reopen.forum.value == "board" and document.id == "reopen"
+    if motion and not board and not case.proceedings.immigration_judge:
+        placeholders["cover page"] = [JUDGE_PLACEHOLDER]
     paragraphs, exhibits = resolve_exhibits(paragraphs, listed, cited_only=motion)
     enclosed = {e.id for _, e in exhibits}
     uncited = [e for e in listed if e.id not in enclosed]

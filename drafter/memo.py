@@ -250,7 +250,7 @@ def build_memo(comp: Composition) -> Memo:
                 _warning(a),
             )
         )
-    placeholders = sum(1 for p in comp.paragraphs for r in p.runs if r.flag)
+    placeholders = sum(len(texts) for texts in comp.placeholders.values())
     warnings = [f"{a.id}: {a.warning}" for a in authorities if a.warning]
     for c in clauses:
         for ev in c.evidence:
@@ -269,6 +269,17 @@ def build_memo(comp: Composition) -> Memo:
         before.append(
             f'Attach evidence for "{titles.get(clause_id, clause_id)}" ({clause_id}): '
             f"{count} statement(s) there cite no exhibit; list it under the case's exhibits."
+        )
+    for text in comp.placeholders.get("cover page", []):
+        before.append(
+            f'Fill the cover page: "{text}" (proceedings.immigration_judge), highlighted on the '
+            "page; --final refuses the draft until it is given."
+        )
+    opla = comp.case.opla_office
+    if comp.document.motion is None and not (opla and opla.email):
+        before.append(
+            "Record the OPLA office's e-mail intake address (opla_office.email): a PD request "
+            "goes there, not through ECAS."
         )
     for exhibit in comp.uncited:
         before.append(

@@ -56,11 +56,17 @@ def render_docx(
     return compiled.render(dict(context), properties=properties)
 
 
+_UNBREAKABLE = re.compile(r"(?<=[§¶]) ")
+"""A section or paragraph sign never ends a line apart from its number: the space after it is
+written as a non-breaking space."""
+
+
 def rich_text(paragraph: Paragraph) -> RichText:
     """Turn a neutral paragraph into docxtpl runs (italic and bold kept)."""
     rt = RichText()
     for run in paragraph.runs:
-        rt.add(run.text, italic=run.italic, bold=run.bold, highlight="FFFF00" if run.flag else None)
+        text = _UNBREAKABLE.sub("\u00a0", run.text)
+        rt.add(text, italic=run.italic, bold=run.bold, highlight="FFFF00" if run.flag else None)
     rt.xml = protect_braces(rt.xml)
     return rt
 

@@ -20,7 +20,8 @@ def fitting(case):
 
 
 @pytest.fixture(scope="module")
-def pdf_texts(tmp_path_factory):
+def converted(tmp_path_factory):
+    """Every sample drafted into every fitting document, through LibreOffice: raw PDF text."""
     out = tmp_path_factory.mktemp("packets")
     files = {}
     for path in SAMPLES:
@@ -29,10 +30,33 @@ def pdf_texts(tmp_path_factory):
             _, target = drafter.draft_to_file(case, kind.id, out)
             files[target] = (case, kind)
     texts = to_pdf_text(list(files), out)
-    return {
-        target: (case, kind, " ".join(texts[target].split()))
-        for target, (case, kind) in files.items()
-    }
+    return {target: (case, kind, texts[target]) for target, (case, kind) in files.items()}
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(converted):
+    return {t: (case, kind, " ".join(raw.split())) for t, (case, kind, raw) in converted.items()}
+
+
+def test_no_page_holds_a_signature_block_alone(converted):
+    """The signature stays with the conclusion; a letter's enclosures stay with its signature."""
+    for target, (case, kind, raw) in converted.items():
+        pages = raw.split("\f")
+        if kind.motion:
+            for marker in ("Respectfully submitted,", "Agreed and jointly filed"):
+                holding = [p for p in pages if marker in p]
+                if marker == "Respectfully submitted," or case.dhs_position.stance == "joins":
+                    assert holding, (target.name, marker)
+                for page in holding:
+                    assert "For these reasons" in page.split(marker)[0], (target.name, marker)
+        else:
+            [page] = [p for p in pages if "Sincerely," in p]
+            before = [line for line in page.split("Sincerely,")[0].splitlines() if line.strip()]
+            assert before, (target.name, "the signature stands alone on its page")
+            if "Enclosures:" in raw:
+                assert "Enclosures:" in page, (target.name, "enclosures split from the signature")
+                for tab, _ in drafter.draft(case, kind.id).exhibits:
+                    assert f"Exhibit {tab}" in page.split("Enclosures:")[1], (target.name, tab)
 
 
 def test_every_sample_has_a_court_motion_or_letter(pdf_texts):

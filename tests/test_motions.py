@@ -216,3 +216,72 @@ def test_exhibit_index_paginates_when_pages_are_known(packets):
         label = f"{start}-{end}" if end > start else str(start)
         assert f"{tab} | {exhibit.title} | {label}" in text
         start = end + 1
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_section_sign_never_ends_a_line_apart_from_its_number(packets, pair):
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(packets[pair].docx)).read("word/document.xml").decode()
+    assert "§ " not in xml and "¶ " not in xml
+    assert "§\u00a0" in xml
+
+
+def test_judge_line_is_a_placeholder_that_final_refuses(tmp_path):
+    from drafter.errors import UserError
+
+    case = next(
+        drafter.load_case(p)
+        for p in SAMPLES
+        if not drafter.load_case(p).proceedings.immigration_judge
+        and drafter.load_case(p).proceedings.status.value == "pending"
+    )
+    result = drafter.draft(case, "admin-close")
+    assert "name of the Immigration Judge" in docx_text(result.docx)
+    assert "name of the Immigration Judge" in drafter.explain(case, "admin-close").to_text()
+    with pytest.raises(UserError, match="placeholder"):
+        drafter.draft_to_file(case, "admin-close", tmp_path, final=True)
+    assert not list(tmp_path.iterdir())
+    named = case.model_copy(
+        update={
+            "proceedings": case.proceedings.model_copy(
+                update={"immigration_judge": "Judge Example"}
+            )
+        }
+    )
+    assert "Immigration Judge: Judge Example" in docx_text(drafter.draft(named, "admin-close").docx)
+
+
+def test_pages_column_only_when_every_page_count_is_known():
+    case = drafter.load_case(SAMPLES[2])
+    text = docx_text(drafter.draft(case, "admin-close").docx)
+    assert "Tab | Document\n" in text + "\n" and "Pages" not in text
+    counted = case.model_copy(
+        update={"exhibits": [e.model_copy(update={"pages": 3}) for e in case.exhibits]}
+    )
+    text = docx_text(drafter.draft(counted, "admin-close").docx)
+    assert "Tab | Document | Pages" in text and "| 1-3" in text and "| 4-6" in text
+
+
+def test_service_names_the_address_and_a_letter_never_goes_via_ecas():
+    case = drafter.load_case(SAMPLES[2])
+    by_email = case.model_copy(
+        update={"filing": case.filing.model_copy(update={"service_method": "email"})}
+    )
+    email = case.opla_office.email
+    assert f"by e-mail to {email}" in docx_text(drafter.draft(by_email, "admin-close").docx)
+    via_ecas = case.model_copy(
+        update={"filing": case.filing.model_copy(update={"service_method": "ecas"})}
+    )
+    letter = docx_text(drafter.draft(via_ecas, "pd-request").docx)
+    assert "ECAS" not in letter and f"VIA E-MAIL: {email}" in letter
+    assert "through the EOIR Courts & Appeals System" in docx_text(
+        drafter.draft(via_ecas, "admin-close").docx
+    )
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1]}")
+def test_proposed_order_carries_the_courts_certificate_of_service(packets, pair):
+    text = docx_text(packets[pair].docx)
+    order = text.split("ORDER OF THE", 1)[1]
+    assert "This document was served by:" in order and "Court staff" in order

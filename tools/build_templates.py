@@ -137,10 +137,15 @@ def footer(doc, label):
 
 
 def body_loop(doc):
-    """The clause paragraphs: headings and body text, styled by the template."""
+    """The clause paragraphs: headings and body text, styled by the template.
+
+    The last paragraph keeps with the closing, so a signature never stands alone on a page.
+    """
     add(doc, "{%p for block in draft.body %}")
     add(doc, '{%p if block.style == "heading" %}')
     add(doc, "{{r block.text }}", style="Heading 2")
+    add(doc, "{%p elif loop.last %}")
+    add(doc, "{{r block.text }}", style="Body Text", keep=True)
     add(doc, "{%p else %}")
     add(doc, "{{r block.text }}", style="Body Text")
     add(doc, "{%p endif %}")
@@ -172,7 +177,7 @@ def pd_request():
     add(doc, "{%p endif %}")
     add(doc)
     add(doc, "{{ draft.date }}", space_after=12)
-    add(doc, "{{ draft.service|upper }}", bold=True, space_after=12)
+    add(doc, "{{ draft.service }}", bold=True, space_after=12)
     # Inside address.
     add(doc, "{{ case.opla_office.name }}")
     add(doc, "{%p for line in case.opla_office.address.lines %}")
@@ -205,28 +210,43 @@ def pd_request():
     add(doc)
     add(doc, "Dear {{ draft.opla_attention }}:", space_after=12)
     body_loop(doc)
-    # Closing and signature.
-    add(doc, "Sincerely,", keep=True)
-    add(doc, "", keep=True)
-    add(doc, "", keep=True)
-    add(doc, "______________________________", keep=True)
-    add(doc, "{{ draft.signer }}", keep=True)
-    add(doc, "{{ draft.signer_role }}", keep=True)
-    add(doc, "{%p if case.counsel and case.counsel.eoir_id %}")
-    add(doc, "EOIR ID: {{ case.counsel.eoir_id }}", keep=True)
-    add(doc, "{%p endif %}")
-    add(doc, "{%p if case.counsel and case.counsel.bar_admission %}")
-    add(doc, "{{ case.counsel.bar_admission }}")
-    add(doc, "{%p endif %}")
-    add(doc, "{%p if draft.exhibits %}")
-    add(doc)
-    add(doc, "Enclosures:", bold=True, keep=True)
-    add(doc, "{%p for tab, title in draft.exhibits %}")
-    p = add(doc, "Exhibit {{ tab }}\t{{ title }}")
-    p.paragraph_format.left_indent = Inches(1)
-    p.paragraph_format.first_line_indent = Inches(-1)
-    add(doc, "{%p endfor %}")
-    add(doc, "{%p endif %}")
+    # Closing, signature and enclosures: one unsplittable table row, so that neither Word nor
+    # LibreOffice leaves the signature or a lone enclosure line on a page of its own.
+    closing = doc.add_table(rows=1, cols=1)
+    no_borders(closing)
+    fixed_widths(closing, (6.5,))
+    cell_lines(
+        closing.rows[0].cells[0],
+        [
+            "Sincerely,",
+            "",
+            "",
+            "______________________________",
+            "{{ draft.signer }}",
+            "{{ draft.signer_role }}",
+            "{%p if case.counsel and case.counsel.eoir_id %}",
+            "EOIR ID: {{ case.counsel.eoir_id }}",
+            "{%p endif %}",
+            "{%p if case.counsel and case.counsel.bar_admission %}",
+            "{{ case.counsel.bar_admission }}",
+            "{%p endif %}",
+            "{%p if draft.exhibits %}",
+            "",
+            "Enclosures:",
+            "{%p for tab, title in draft.exhibits %}",
+            "Exhibit {{ tab }}\t{{ title }}",
+            "{%p endfor %}",
+            "{%p endif %}",
+        ],
+    )
+    cell = closing.rows[0].cells[0]
+    for par in cell.paragraphs:
+        if par.text == "Enclosures:":
+            par.runs[0].bold = True
+        if par.text.startswith("Exhibit {{ tab }}"):
+            par.paragraph_format.left_indent = Inches(1)
+            par.paragraph_format.first_line_indent = Inches(-1)
+    cant_split(closing)
     footer(doc, "{{ case.respondent.full_name }}, {{ case.respondent.a_number }}")
     return doc
 
@@ -285,6 +305,44 @@ def cell_lines(cell, lines, bold_first=False, align=None):
         if align is not None:
             p.paragraph_format.alignment = align
         p.paragraph_format.keep_with_next = True
+
+
+def exhibit_index(doc, headings, widths):
+    """The index of exhibits: one row per tab (docxtpl row loop), columns as given."""
+    index = doc.add_table(rows=3, cols=len(headings))
+    index.style = doc.styles["Table Grid"]
+    for cell, text in zip(index.rows[0].cells, headings, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    index.rows[1].cells[0].paragraphs[0].add_run(
+        "{%tr for tab, title, pages in draft.exhibit_rows %}"
+    )
+    row = index.rows[2].cells
+    for cell, text in zip(row, ("{{ tab }}", "{{ title }}", "{{ pages }}"), strict=False):
+        cell.paragraphs[0].add_run(text)
+    end = index.add_row().cells
+    end[0].paragraphs[0].add_run("{%tr endfor %}")
+    fixed_widths(index, widths)
+    cant_split(index)
+
+
+def court_service(doc):
+    """The court's own certificate of service, completed by court staff (as EOIR's orders have)."""
+    table = doc.add_table(rows=1, cols=1)
+    table.style = doc.styles["Table Grid"]
+    fixed_widths(table, (6.5,))
+    cell_lines(
+        table.rows[0].cells[0],
+        [
+            "CERTIFICATE OF SERVICE",
+            "This document was served by:  \u2610 Mail   \u2610 Personal service   "
+            "\u2610 Electronic service",
+            "To:  \u2610 Respondent   \u2610 Respondent c/o custodial officer   "
+            "\u2610 Respondent's attorney or representative   \u2610 DHS",
+            "Date: ____________________   By: Court staff ____________________",
+        ],
+        bold_first=True,
+    )
+    cant_split(table)
 
 
 def court_header(doc):
@@ -357,7 +415,7 @@ def motion():
     court_header(doc)
     caption(doc)
     add(doc, "{%p if not draft.board %}")
-    add(doc, "Immigration Judge: {{ draft.judge }}", keep=True)
+    add(doc, "Immigration Judge: {{r draft.judge }}", keep=True)
     add(doc, "Next Hearing: {{ draft.next_hearing }}", keep=True)
     add(doc, "{%p endif %}")
     add(doc, "", keep=True)
@@ -369,6 +427,8 @@ def motion():
     add(doc, "{%p for block in draft.body %}")
     add(doc, '{%p if block.style == "heading" %}')
     add(doc, "{{r block.text }}", style="Heading 2")
+    add(doc, "{%p elif block.number and loop.last %}")
+    add(doc, "{{ block.number }}.\t{{r block.text }}", style="Numbered Paragraph", keep=True)
     add(doc, "{%p elif block.number %}")
     add(doc, "{{ block.number }}.\t{{r block.text }}", style="Numbered Paragraph")
     add(doc, "{%p else %}")
@@ -388,7 +448,7 @@ def motion():
     add(doc, "{%p if draft.signer_eoir_id %}")
     add(doc, "EOIR ID: {{ draft.signer_eoir_id }}", keep=True)
     add(doc, "{%p endif %}")
-    add(doc, "Date: {{ draft.date }}")
+    add(doc, "Date: {{ draft.date }}", keep=True)
     add(doc, "{%p if draft.joint %}")
     add(doc, "", keep=True)
     add(doc, "Agreed and jointly filed by the Department of Homeland Security:", keep=True)
@@ -403,20 +463,11 @@ def motion():
     add(doc, "{%p if draft.exhibit_rows %}")
     p = add(doc, "INDEX OF EXHIBITS", style="Motion Title")
     p.paragraph_format.page_break_before = True
-    index = doc.add_table(rows=3, cols=3)
-    index.style = doc.styles["Table Grid"]
-    for cell, text in zip(index.rows[0].cells, ("Tab", "Document", "Pages"), strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    index.rows[1].cells[0].paragraphs[0].add_run(
-        "{%tr for tab, title, pages in draft.exhibit_rows %}"
-    )
-    row = index.rows[2].cells
-    row[0].paragraphs[0].add_run("{{ tab }}")
-    row[1].paragraphs[0].add_run("{{ title }}")
-    row[2].paragraphs[0].add_run("{{ pages }}")
-    end = index.add_row().cells
-    end[0].paragraphs[0].add_run("{%tr endfor %}")
-    fixed_widths(index, (0.7, 4.6, 1.2))
+    add(doc, "{%p if draft.pages_known %}")
+    exhibit_index(doc, ("Tab", "Document", "Pages"), (0.7, 4.6, 1.2))
+    add(doc, "{%p else %}")
+    exhibit_index(doc, ("Tab", "Document"), (0.7, 5.8))
+    add(doc, "{%p endif %}")
     add(doc, "{%p endif %}")
 
     # ---- Proposed order.
@@ -433,8 +484,14 @@ def motion():
     add(doc, "\u2610  GRANTED. It is further ORDERED that {{ draft.order }}.", space_after=12)
     add(doc, "\u2610  DENIED.", space_after=12)
     add(doc, "\u2610  Other: ________________________________________________", space_after=36)
-    add(doc, "______________________          ______________________________", keep=True)
-    add(doc, "Date                                            {{ draft.decider }}")
+    signed = doc.add_table(rows=1, cols=2)
+    no_borders(signed)
+    fixed_widths(signed, (2.75, 3.75))
+    cell_lines(signed.rows[0].cells[0], ["______________________", "Date"])
+    cell_lines(signed.rows[0].cells[1], ["______________________________", "{{ draft.decider }}"])
+    cant_split(signed)
+    add(doc, "", space_after=12)
+    court_service(doc)
 
     # ---- Certificate of service.
     p = add(doc, "CERTIFICATE OF SERVICE", style="Motion Title")
