@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from .errors import DocumentRequirementError, Problem
 from .law import Assessment, assess
@@ -18,6 +19,9 @@ class Section:
 
     id: str
     heading: str | None = None
+    numbered: bool = True
+    """Its paragraphs are numbered when the document numbers paragraphs (a declaration's
+    opening and attestation are not)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,16 @@ class DocumentKind:
     """Set for court motions: they are filed as packets (cover page, motion, order, service)."""
     agency_bound: bool = True
     """Sent to DHS or the court: adverse facts not marked for disclosure are held back."""
+    voice: Literal["third", "client", "first"] = "third"
+    """Who speaks: ``third`` (motions: "Respondent"), ``client`` (a letter: counsel, or the
+    client in the first person when self-represented), ``first`` (the client's declaration)."""
+    numbered: bool = False
+    """Body paragraphs are numbered (motions, declarations)."""
+
+    @property
+    def first_person(self) -> bool:
+        """Whether this kind always speaks as the client."""
+        return self.voice == "first"
 
     def section_index(self, section: str) -> int:
         """Position of a section in the document (unknown sections sort last)."""
@@ -159,6 +173,18 @@ class DocumentKind:
             lines = [f"{source}: the {self.title.lower()} needs what the case file lacks"]
             lines += [f"  {p.location}: {p.message}" for p in problems]
             raise DocumentRequirementError("\n".join(lines))
+
+
+def _declaration_needs(case: Case) -> list[Problem]:
+    if case.proceedings.status is ProceedingStatus.NOT_IN_PROCEEDINGS:
+        return [
+            Problem(
+                "proceedings.status",
+                "a declaration is filed with a motion in removal proceedings, and this client is "
+                "not in proceedings",
+            )
+        ]
+    return []
 
 
 def _termination_needs(case: Case) -> list[Problem]:
@@ -216,6 +242,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             Section("closing"),
         ),
         check=_pd_request_needs,
+        voice="client",
     ),
     "admin-close": DocumentKind(
         id="admin-close",
@@ -224,6 +251,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         description="Motion to administratively close pending removal proceedings "
         "(8 C.F.R. 1003.18(c))",
         sections=_MOTION_SECTIONS,
+        numbered=True,
         check=_motion_needs(_S.PENDING),
         motion=MotionTitles(
             alone="RESPONDENT'S MOTION TO ADMINISTRATIVELY CLOSE PROCEEDINGS",
@@ -238,6 +266,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         description="Motion to reopen after a final order; joint when DHS joins "
         "(8 C.F.R. 1003.23(b))",
         sections=_MOTION_SECTIONS,
+        numbered=True,
         check=_motion_needs(_S.FINAL_ORDER),
         motion=MotionTitles(
             alone="RESPONDENT'S MOTION TO REOPEN",
@@ -254,6 +283,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         template="motion.docx",
         description="Motion to put an administratively closed case back on the active docket",
         sections=_MOTION_SECTIONS,
+        numbered=True,
         check=_motion_needs(_S.ADMINISTRATIVELY_CLOSED),
         motion=MotionTitles(
             alone="RESPONDENT'S MOTION TO RECALENDAR",
@@ -268,6 +298,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
         description="Motion to terminate so USCIS can adjudicate relief; DHS's motion to dismiss "
         "when it agrees (8 C.F.R. 1003.18(d), 239.2(c))",
         sections=_MOTION_SECTIONS,
+        numbered=True,
         check=_termination_needs,
         motion=MotionTitles(
             alone="RESPONDENT'S MOTION TO TERMINATE PROCEEDINGS",
@@ -275,6 +306,21 @@ DOCUMENTS: dict[str, DocumentKind] = {
             order="these proceedings are TERMINATED without prejudice",
             from_law=_termination_titles,
         ),
+    ),
+    "declaration": DocumentKind(
+        id="declaration",
+        title="Declaration",
+        template="declaration.docx",
+        description="The respondent's declaration under penalty of perjury (28 U.S.C. 1746), in "
+        "the first person, for a motion's exhibits",
+        sections=(
+            Section("introduction", numbered=False),
+            Section("facts"),
+            Section("attestation", numbered=False),
+        ),
+        check=_declaration_needs,
+        voice="first",
+        numbered=True,
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -84,6 +85,11 @@ class DraftView:
     order_heading: str = "ORDER OF THE IMMIGRATION JUDGE"
     decider: str = "Immigration Judge"
     """Who signs the proposed order."""
+    declarant: str = ""
+    """The respondent's full name (a declaration's signer)."""
+    language: str = ""
+    """The respondent's language when it is not English: a declaration adds an interpreter's
+    certificate."""
 
 
 JUDGE_PLACEHOLDER = "name of the Immigration Judge"
@@ -169,7 +175,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         title=title,
         title_words=_title_words(title),
         date=format_date(case.filing.date),
-        body=blocks(comp.paragraphs, numbered=kind.motion is not None),
+        body=blocks(comp.paragraphs, numbered=kind.numbered),
         exhibits=[(tab, ex.title) for tab, ex in comp.exhibits],
         exhibit_rows=rows,
         pages_known=pages_known,
@@ -210,6 +216,8 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
             else "ORDER OF THE IMMIGRATION JUDGE"
         ),
         decider="Board Member" if board else "Immigration Judge",
+        declarant=r.full_name,
+        language=r.language if r.language and r.language.lower() != "english" else "",
     )
 
 
@@ -240,6 +248,10 @@ class Composition:
     """Statements that cite no exhibit, by clause id."""
     uncited: list[Exhibit] = field(default_factory=list)
     """Exhibits a motion's body cites nowhere, so it neither lists nor files them."""
+    untold: list[str] = field(default_factory=list)
+    """Facts a first-person document left out for want of the client's ``own_words``."""
+    numbering: list[tuple[str, int]] = field(default_factory=list)
+    """(clause id, paragraph number) for each numbered paragraph, in order."""
 
 
 @dataclass(frozen=True)
@@ -260,14 +272,21 @@ def compose(
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
     # A self-represented client writes their own letter in the first person; court motions
     # always speak of "Respondent".
-    first_person = document.motion is None and case.counsel is None
+    first_person = document.first_person or (document.voice == "client" and case.counsel is None)
     # The law is assessed on the whole case: a held-back fact still bars what it bars.
     law = assess(case)
-    scope = ClauseScope(visible, library.registry, first_person=first_person, law=law)
+    scope = ClauseScope(
+        visible,
+        library.registry,
+        first_person=first_person,
+        law=law,
+        declaration_index=None if document.first_person else _declaration_index(case, library),
+    )
     selection = select_clauses(document, library, scope, explain=explain)
     names = scope.names()
     paragraphs: list[Paragraph] = []
     placeholders: dict[str, list[str]] = {}
+    numbering: list[tuple[str, int]] = []
     section = None
     for clause in selection.included:
         if clause.meta.section != section:
@@ -278,20 +297,25 @@ def compose(
         scope.current = str(clause.path)
         scope.clause_id = clause.id
         body = _render_clause_body(clause, names)
-        rendered = parse_markup(body)
+        numbered = next((x.numbered for x in document.sections if x.id == section), True)
+        rendered = parse_markup(body, "body" if numbered else "plain")
         flags = [r.text for p in rendered for r in p.runs if r.flag]
         if flags:
             placeholders[clause.id] = flags
         paragraphs.extend(rendered)
+        for par in rendered:
+            if document.numbered and par.style == "body":
+                numbering.append((clause.id, len(numbering) + 1))
     listed = visible.exhibits
     if document.motion is not None:
         # Form EOIR-28 goes on top of a motion, not behind an exhibit tab (the memo says so).
         listed = [e for e in listed if e.kind.value != "notice_of_appearance"]
     motion = document.motion is not None
+    cited_only = motion or document.first_person  # an index or a declaration: only what it cites
     board = law.reopen.forum.value == "board" and document.id == "reopen"
     if motion and not board and not case.proceedings.immigration_judge:
         placeholders["cover page"] = [JUDGE_PLACEHOLDER]
-    paragraphs, exhibits = resolve_exhibits(paragraphs, listed, cited_only=motion)
+    paragraphs, exhibits = resolve_exhibits(paragraphs, listed, cited_only=cited_only)
     enclosed = {e.id for _, e in exhibits}
     uncited = [e for e in listed if e.id not in enclosed]
     return Composition(
@@ -309,7 +333,33 @@ def compose(
         law=law,
         unsupported=dict(scope.unsupported),
         uncited=uncited,
+        untold=list(dict.fromkeys(scope.untold)),
+        numbering=numbering,
     )
+
+
+def _declaration_index(
+    case: Case, library: ClauseLibrary
+) -> Callable[[], dict[str, tuple[int, ...]]]:
+    """The respondent's declaration's paragraph numbers by clause id, drafted on first use."""
+    found: dict[str, tuple[int, ...]] = {}
+
+    def index() -> dict[str, tuple[int, ...]]:
+        if not found:
+            found.update(declaration_paragraphs(case, library))
+        return found
+
+    return index
+
+
+def declaration_paragraphs(case: Case, library: ClauseLibrary) -> dict[str, tuple[int, ...]]:
+    """Which numbered paragraphs of the respondent's declaration each clause wrote."""
+    kind = get_document("declaration")
+    comp = compose(case, kind, library)
+    numbers: dict[str, tuple[int, ...]] = {}
+    for clause_id, number in comp.numbering:
+        numbers[clause_id] = (*numbers.get(clause_id, ()), number)
+    return numbers
 
 
 def _render_clause_body(clause: Clause, names: dict[str, object]) -> str:

@@ -138,6 +138,11 @@ class LawNote:
     authorities: list[str]
 
 
+def excerpt_words(text: str, limit: int = 60) -> str:
+    """The start of a fact, for a checklist line."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def _law_notes(law: Assessment) -> list[LawNote]:
     """The conclusions that shaped the document, in the order an attorney checks them."""
     picked: list[tuple[str, Conclusion[Any]]] = [("Vehicle", law.vehicle)]
@@ -276,10 +281,15 @@ def build_memo(comp: Composition) -> Memo:
             "page; --final refuses the draft until it is given."
         )
     opla = comp.case.opla_office
-    if comp.document.motion is None and not (opla and opla.email):
+    if comp.document.voice == "client" and not (opla and opla.email):
         before.append(
             "Record the OPLA office's e-mail intake address (opla_office.email): a PD request "
             "goes there, not through ECAS."
+        )
+    for fact in comp.untold:
+        before.append(
+            f'Add the client\'s own words (own_words) for "{excerpt_words(fact)}": this document '
+            "speaks in the first person, so it leaves the fact out until they are given."
         )
     for exhibit in comp.uncited:
         before.append(

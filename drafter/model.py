@@ -64,6 +64,10 @@ _FIRST_PERSON = re.compile(
     r"(?<![\w'’-])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e|us|"
     r"[Oo]ur|[Oo]urs|[Oo]urselves)(?![\w'’&-])"
 )
+_PRONOUN = re.compile(
+    r"(?<![\w'’-])(?:I|[Mm]e|[Mm]y|[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers|[Tt]hey|[Tt]hem|"
+    r"[Tt]heir|[Ww]e|[Oo]ur|us)(?![\w'’&-])"
+)
 _THIRD_PERSON = re.compile(r"(?<![\w-])(?:[Tt]he )?[Rr]espondent(?:'s|’s)?(?![\w-])")
 
 
@@ -491,6 +495,11 @@ class FinalOrder(_Model):
         default=None,
         description="For an in absentia order: whether the respondent had been given oral notice "
         "of the consequences of failing to appear (INA 240(b)(7))",
+    )
+    own_words: str | None = Field(
+        default=None,
+        description="The respondent's own account of the missed hearing or the notice, in the "
+        "first person, for the declaration",
     )
     reinstated: bool = Field(
         default=False,
@@ -946,9 +955,20 @@ class Request(_Model):
     relief: Relief
     pursue: str | None = Field(
         default=None,
-        description="The relief the client will pursue, "
-        "e.g. 'adjustment of status before the court'",
+        description="The relief the client will pursue, without pronouns (every document uses "
+        "it, in its own voice), e.g. 'adjustment of status before the court'",
     )
+
+    @field_validator("pursue")
+    @classmethod
+    def _no_pronouns(cls, value: str | None) -> str | None:
+        if value and (found := _PRONOUN.search(value)):
+            raise ValueError(
+                f"says {found.group()!r}: letters, motions and the client's declaration all "
+                "use it in their own voices, so write it without pronouns (e.g. 'a hearing on "
+                "the merits')"
+            )
+        return value
 
 
 # --------------------------------------------------------------------------- the case

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,7 @@ OTHER_NAMES = [
     *("name", "short", "they", "them", "their", "They", "Their"),
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
-    *("petitions", "told"),
+    *("petitions", "told", "decl"),
     *("subject", "client", "clients", "Clients", "first_person"),
     *("joint", "pursue", "equities", "open_petitions"),
 ]
@@ -122,6 +122,11 @@ class ClauseScope:
     """Statements that cite no exhibit, counted by clause id (for the memo's checklist)."""
     law: Assessment | None = None
     """The legal assessment of the whole case (held-back facts included): rules test it."""
+    declaration_index: Callable[[], dict[str, tuple[int, ...]]] | None = None
+    """The respondent's declaration as drafted from this case: its paragraph numbers by clause
+    id (computed on first use, so motions can cite it)."""
+    untold: list[str] = field(default_factory=list)
+    """Facts a first-person document left out because the case file has no ``own_words``."""
     _names: dict[str, Any] | None = field(default=None, repr=False)
 
     def names(self) -> dict[str, Any]:
@@ -169,6 +174,7 @@ class ClauseScope:
             "join": join_words,
             "petitions": self.petitions,
             "told": self.told,
+            "decl": self.decl,
             "subject": self.subject,
             "client": "me" if self.first_person else r.short_name,
             "clients": "my" if self.first_person else f"{r.short_name}'s",
@@ -247,8 +253,14 @@ class ClauseScope:
                 f"{', '.join(_TOLD_FIELDS)}"
             )
         values = fact._values
-        if self.first_person and values.get("own_words"):
-            return values["own_words"]
+        if self.first_person:
+            if values.get("own_words"):
+                return values["own_words"]
+            # Never a third-person fact in a first-person document: leave it out, and say so.
+            told = values.get(field)
+            if told:
+                self.untold.append(str(told))
+            return ""
         return values.get(field)
 
     @helper
@@ -313,6 +325,46 @@ class ClauseScope:
     def has_evidence(self, *kinds: str) -> bool:
         """Whether the case lists an exhibit of any of the given kinds."""
         return any(e.kind.value in kinds for e in self.case.exhibits)
+
+    def declaration_exhibit(self) -> Exhibit | None:
+        """The respondent's own declaration among the exhibits.
+
+        The first exhibit of kind ``declaration`` whose title names the respondent.
+        """
+        r = self.case.respondent
+        return next(
+            (
+                e
+                for e in self.case.exhibits
+                if e.kind.value == "declaration" and r.family_name.lower() in e.title.lower()
+            ),
+            None,
+        )
+
+    @helper
+    def decl(self, *topics: str) -> Markup:
+        """Cite the respondent's declaration for the paragraphs on ``topics``.
+
+        Topics are declaration clause ids without ``decl.`` (``"entry"``, ``"family"``,
+        ``"factors"``, ``"order"``): ``(Decl. of Ana Ruiz ¶ 3, Exhibit B.)``. Nothing when the case lists no declaration of the respondent, or the declaration says
+        nothing on those topics.
+        """
+        exhibit = self.declaration_exhibit()
+        if exhibit is None or self.declaration_index is None:
+            return Markup("")
+        index = self.declaration_index()
+        numbers = sorted({n for t in topics for n in index.get(f"decl.{t}", ())})
+        if not numbers:
+            return Markup("")
+        self.exhibit(exhibit.id)
+        if len(numbers) == 1:
+            where = f"\u00b6 {numbers[0]}"
+        elif numbers == list(range(numbers[0], numbers[-1] + 1)):
+            where = f"\u00b6\u00b6 {numbers[0]}-{numbers[-1]}"
+        else:
+            where = "\u00b6\u00b6 " + ", ".join(str(n) for n in numbers)
+        name = escape(self.case.respondent.full_name)
+        return Markup(f"(Decl. of {name} {where}, {_OPEN}{escape(exhibit.id)}{_CLOSE}.)")
 
     @helper
     def see_kind(self, *kinds: str) -> Markup:

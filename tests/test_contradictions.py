@@ -271,11 +271,11 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         flagged = [r.text for p in result.paragraphs for r in p.runs if r.flag]
         assert not flagged, f"placeholders in a self-represented client's letter: {flagged}"
     unquoted = re.sub(r"[\"“][^\"”]*[\"”]", "", text)
-    if document != "pd-request":  # motions speak of the respondent in the third person
+    if result.document.motion is not None:  # motions speak of the respondent in the third person
         found = FIRST_PERSON.findall(unquoted)
         assert not found, f"first person in a motion: {found}"
-    elif case.self_represented:  # the client's own letter speaks as "I" throughout
-        never("Respondent", "the client writes this letter in the first person")
+    elif case.self_represented or document == "declaration":  # the client speaks as "I"
+        never("Respondent", "the client speaks in the first person here")
     if document != "pd-request":
         cited = set(re.findall(r"Exhibits? ([A-Z, and]+)", text))
         letters = {x for group in cited for x in re.findall(r"\b[A-Z]{1,2}\b", group)}

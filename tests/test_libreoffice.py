@@ -49,6 +49,9 @@ def test_no_page_holds_a_signature_block_alone(converted):
                     assert holding, (target.name, marker)
                 for page in holding:
                     assert "For these reasons" in page.split(marker)[0], (target.name, marker)
+        elif kind.id == "declaration":
+            [page] = [p for p in pages if "Executed on" in p]
+            assert "under penalty of perjury" in page, (target.name, "signature split from oath")
         else:
             [page] = [p for p in pages if "Sincerely," in p]
             before = [line for line in page.split("Sincerely,")[0].splitlines() if line.strip()]

@@ -35,6 +35,7 @@ HELPERS = {
     "join_words",
     "petitions",
     "told",
+    "decl",
     "see",
     "see_kind",
     "subject",

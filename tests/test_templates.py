@@ -21,7 +21,12 @@ def builder():
 
 
 @pytest.mark.parametrize(
-    "name, factory", [("pd-request.docx", "pd_request"), ("motion.docx", "motion")]
+    "name, factory",
+    [
+        ("pd-request.docx", "pd_request"),
+        ("motion.docx", "motion"),
+        ("declaration.docx", "declaration"),
+    ],
 )
 def test_committed_template_matches_builder(builder, tmp_path, name, factory, capsys):
     target = tmp_path / name

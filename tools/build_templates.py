@@ -591,11 +591,81 @@ def save(doc, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def declaration():
+    """The respondent's declaration: caption, numbered first-person paragraphs, the 28 U.S.C.
+    1746 attestation, signature and date, and an interpreter's certificate when needed."""
+    doc = new_document()
+    body = doc.styles["Body Text"]
+    body.paragraph_format.line_spacing = 2.0
+    body.paragraph_format.space_after = Pt(0)
+    numbered = doc.styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)
+    numbered.base_style = body
+    numbered.paragraph_format.first_line_indent = Inches(0.5)
+    title_style = doc.styles.add_style("Motion Title", WD_STYLE_TYPE.PARAGRAPH)
+    title_style.base_style = doc.styles["Normal"]
+    _font(title_style, bold=True)
+    title_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_style.paragraph_format.keep_with_next = True
+    title_style.paragraph_format.space_before = Pt(12)
+    title_style.paragraph_format.space_after = Pt(12)
+    court_header(doc)
+    caption(doc)
+    add(doc, "DECLARATION OF {{ draft.declarant|upper }}", style="Motion Title")
+    add(doc, "{%p for block in draft.body %}")
+    add(doc, "{%p if block.number and loop.last %}")
+    add(doc, "{{ block.number }}.\t{{r block.text }}", style="Numbered Paragraph", keep=True)
+    add(doc, "{%p elif block.number %}")
+    add(doc, "{{ block.number }}.\t{{r block.text }}", style="Numbered Paragraph")
+    add(doc, "{%p else %}")
+    add(doc, "{{r block.text }}", style="Body Text", keep=True)
+    add(doc, "{%p endif %}")
+    add(doc, "{%p endfor %}")
+    signed = doc.add_table(rows=1, cols=1)
+    no_borders(signed)
+    fixed_widths(signed, (6.5,))
+    cell_lines(
+        signed.rows[0].cells[0],
+        [
+            "",
+            "Executed on ____________________ at ______________________________.",
+            "",
+            "",
+            "______________________________",
+            "{{ draft.declarant }}",
+        ],
+    )
+    cant_split(signed)
+    add(doc, "{%p if draft.language %}")
+    p = add(doc, "CERTIFICATE OF INTERPRETER", style="Motion Title")
+    p.paragraph_format.space_before = Pt(24)
+    interpreter = doc.add_table(rows=1, cols=1)
+    no_borders(interpreter)
+    fixed_widths(interpreter, (6.5,))
+    cell_lines(
+        interpreter.rows[0].cells[0],
+        [
+            "I, ______________________________, certify that I am competent to interpret between "
+            "{{ draft.language }} and English, and that I read the foregoing declaration to "
+            "{{ draft.declarant }} in {{ draft.language }}. The declarant told me that the "
+            "declarant understood it and that it is true, and signed it in my presence.",
+            "",
+            "",
+            "______________________________          Date: ____________________",
+            "Interpreter (name, address and telephone number)",
+        ],
+    )
+    cant_split(interpreter)
+    add(doc, "{%p endif %}")
+    footer(doc, "{{ draft.people[0][0] }}, {{ draft.people[0][1] }}")
+    return doc
+
+
 def main() -> None:
     out = ROOT / "templates"
     out.mkdir(exist_ok=True)
     save(pd_request(), out / "pd-request.docx")
     save(motion(), out / "motion.docx")
+    save(declaration(), out / "declaration.docx")
 
 
 if __name__ == "__main__":
