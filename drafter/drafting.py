@@ -270,6 +270,16 @@ def compose(
     With ``explain``, each decision records the facts its rule read, for the drafting memo.
     """
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
+    letter_motion = _letter_motion(case, document)
+    if letter_motion is not None:  # the letter encloses the draft motion it asks about
+        visible = visible.model_copy(
+            update={
+                "exhibits": [
+                    *visible.exhibits,
+                    Exhibit(id=DRAFT_MOTION, title=f"Draft {letter_motion}", kind="other"),
+                ]
+            }
+        )
     # A self-represented client writes their own letter in the first person; court motions
     # always speak of "Respondent".
     first_person = document.first_person or (document.voice == "client" and case.counsel is None)
@@ -336,6 +346,41 @@ def compose(
         untold=list(dict.fromkeys(scope.untold)),
         numbering=numbering,
     )
+
+
+DRAFT_MOTION = "draft-motion"
+"""The id of the draft motion a letter encloses (see :func:`_letter_motion`)."""
+
+
+def _letter_motion(case: Case, document: DocumentKind) -> str | None:
+    """The motion a PD letter asks OPLA to join or not oppose, as titled in running text."""
+    if document.voice != "client" or case.request is None:
+        return None
+    relief = str(case.request.relief)
+    kind = case.request.motion
+    if kind is None:
+        if relief == "join_motion_to_reopen" or (
+            relief == "non_opposition" and case.proceedings.final_order is not None
+        ):
+            kind = "reopen"
+        elif relief == "administrative_closure":
+            kind = "admin-close"
+    if kind is None or relief == "dismissal":
+        return None
+    motion = get_document(kind)
+    if motion.check(case):
+        return None
+    joint = relief == "join_motion_to_reopen" or case.dhs_position.stance == "joins"
+    titles = motion.motion
+    title = (titles.joint if joint else titles.alone) if titles else motion.title
+    law = assess(case)
+    if titles and not joint:
+        title = motion.title_for(case, law)
+    elif titles and titles.from_law:
+        title = titles.from_law(law).joint
+    elif titles and law.reopen.rescission.value and titles.rescind_joint:
+        title = titles.rescind_joint
+    return _title_words(title)
 
 
 def _declaration_index(

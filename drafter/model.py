@@ -601,6 +601,11 @@ class Partner(_Model):
     relationship_start: PastDate | None = None
     shared_home: bool = False
     shared_finances: bool = False
+    sole_partners: bool = Field(
+        default=False,
+        description="For partners: each is the other's only partner, as the client states "
+        "(a letter says so only when this is true)",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Partner:
@@ -957,6 +962,13 @@ class Request(_Model):
         default=None,
         description="The relief the client will pursue, without pronouns (every document uses "
         "it, in its own voice), e.g. 'adjustment of status before the court'",
+    )
+
+    motion: Literal["admin-close", "reopen", "recalendar", "terminate"] | None = Field(
+        default=None,
+        description="The motion a letter asks OPLA to join or not oppose (default: a motion "
+        "to reopen after a final order; a motion to close for administrative_closure); the "
+        "letter names it and encloses the draft",
     )
 
     @field_validator("pursue")

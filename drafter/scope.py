@@ -82,7 +82,7 @@ OTHER_NAMES = [
     *("name", "short", "they", "them", "their", "They", "Their"),
     *("we", "We", "our", "Our", "us"),
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
-    *("petitions", "told", "decl"),
+    *("petitions", "told", "decl", "letter_motion"),
     *("subject", "client", "clients", "Clients", "first_person"),
     *("joint", "pursue", "equities", "open_petitions"),
 ]
@@ -174,6 +174,7 @@ class ClauseScope:
             "join": join_words,
             "petitions": self.petitions,
             "told": self.told,
+            "letter_motion": self._letter_motion(),
             "decl": self.decl,
             "subject": self.subject,
             "client": "me" if self.first_person else r.short_name,
@@ -239,6 +240,19 @@ class ClauseScope:
             if factor is not None:
                 out.append(Equity(label, factor.description, list(factor.exhibits)))
         return tuple(as_record(e) for e in out)
+
+    def _letter_motion(self) -> str | None:
+        """The enclosed draft motion a letter asks about, named in the letter's voice."""
+        title = next(
+            (e.title.removeprefix("Draft ") for e in self.case.exhibits if e.id == "draft-motion"),
+            None,
+        )
+        if title is None:
+            return None
+        if not self.first_person:
+            return f"the motion titled \u201c{title}\u201d"
+        plain = re.sub(r"^(Respondent's|Respondents'|Joint) ", "", title)
+        return "my " + plain[0].lower() + plain[1:]
 
     @helper
     def told(self, fact: Any, field: str = "description") -> Any:

@@ -253,6 +253,11 @@ def test_no_document_states_what_the_assessment_denies(case, document):
     if law.vehicle.value == "request_no_nta":
         never("dismiss the removal proceedings", "there are no proceedings to dismiss")
         never("administrative closure of", "there are no proceedings to close")
+    if law.criminal_record.value:
+        never("no criminal record", "the case file records a criminal matter, held back or not")
+        never("No criminal record", "the case file records a criminal matter, held back or not")
+    if not law.same_sex_history.value:
+        never("Windsor", "nothing in the case predates it: a stale recital")
     closure = law.closure
     if closure.respondent_delay.value is not False:
         never("asked for no continuance", "the case file does not show it")

@@ -112,7 +112,9 @@ def test_missing_evidence_goes_to_the_memo_checklist_not_the_letter():
     bare = case.model_copy(update={"exhibits": [], "petitions": [], "positive_factors": factors})
     result = drafter.draft(bare, "pd-request")
     text = " ".join(p.plain for p in result.paragraphs)
-    assert "exhibit to be attached" not in text and "(See" not in text
+    assert "exhibit to be attached" not in text
+    # the only enclosure left is the draft motion the letter asks OPLA to join
+    assert [e.id for _, e in result.exhibits] == ["draft-motion"] and text.count("(See") == 1
     assert result.unsupported  # some statements cite no exhibit...
     memo = drafter.explain(bare, "pd-request")
     checklist = " ".join(memo.before_filing)

@@ -26,6 +26,9 @@ Vehicle = Literal[
 
 _MOTIONS = ("admin-close", "reopen", "recalendar", "terminate")
 
+WINDSOR = dt.date(2013, 6, 26)
+"""*United States v. Windsor* was decided on June 26, 2013 (LEGAL_NOTES section 2)."""
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -46,6 +49,12 @@ class Assessment:
     closure: ClosureAssessment
     dismissal_risk: Conclusion[bool]
     """Asking for dismissal may expose a recent entrant to expedited removal (2025 practice)."""
+    criminal_record: Conclusion[bool]
+    """Any arrest, charge or conviction in the case file, held back or not: a letter says "no
+    criminal record" only when this is false."""
+    same_sex_history: Conclusion[bool]
+    """A same-sex spouse's relationship or the removal order predates *Windsor* (June 26, 2013),
+    so the history explains why spousal relief was out of reach then."""
     cautions: tuple[Caution, ...]
 
     def cautions_for(self, document: str) -> list[Caution]:
@@ -329,6 +338,17 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
     risk = _dismissal_risk(case, on)
     termination = assess_termination(case, adjustment, waiver)
     closure = assess_closure(case, adjustment, waiver)
+    record = bool(case.adverse_facts.criminal_history)
+    spouse = case.relationships.spouse
+    order = case.proceedings.final_order
+    before_windsor = bool(
+        spouse
+        and spouse.same_sex
+        and (
+            (spouse.since is not None and spouse.since < WINDSOR)
+            or (order is not None and order.date < WINDSOR)
+        )
+    )
     return Assessment(
         as_of=on,
         vehicle=_vehicle(case),
@@ -338,6 +358,23 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
         termination=termination,
         closure=closure,
         dismissal_risk=risk,
+        criminal_record=Conclusion(
+            record,
+            "The case file records an arrest, charge or conviction (disclosed or not): never "
+            "write 'no criminal record'."
+            if record
+            else "The case file records no arrest, charge or conviction: the letter says so.",
+            (),
+            ("adverse_facts.criminal_history",),
+        ),
+        same_sex_history=Conclusion(
+            before_windsor,
+            "The relationship or the order predates Windsor: the history explains the case."
+            if before_windsor
+            else "Nothing in the case predates Windsor: its history would be a stale recital.",
+            ("windsor",) if before_windsor else (),
+            ("relationships.spouse", "proceedings.final_order.date"),
+        ),
         cautions=_cautions(case, reopen, adjustment, waiver, termination, risk)
         + _closure_cautions(closure),
     )
