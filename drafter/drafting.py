@@ -385,11 +385,11 @@ def _letter_motion(case: Case, document: DocumentKind) -> str | None:
 
 def _declaration_index(
     case: Case, library: ClauseLibrary
-) -> Callable[[], dict[str, tuple[int, ...]]]:
-    """The respondent's declaration's paragraph numbers by clause id, drafted on first use."""
-    found: dict[str, tuple[int, ...]] = {}
+) -> Callable[[], dict[str, tuple[tuple[int, str], ...]]]:
+    """The respondent's declaration's paragraphs by clause id, drafted on first use."""
+    found: dict[str, tuple[tuple[int, str], ...]] = {}
 
-    def index() -> dict[str, tuple[int, ...]]:
+    def index() -> dict[str, tuple[tuple[int, str], ...]]:
         if not found:
             found.update(declaration_paragraphs(case, library))
         return found
@@ -397,13 +397,16 @@ def _declaration_index(
     return index
 
 
-def declaration_paragraphs(case: Case, library: ClauseLibrary) -> dict[str, tuple[int, ...]]:
-    """Which numbered paragraphs of the respondent's declaration each clause wrote."""
+def declaration_paragraphs(
+    case: Case, library: ClauseLibrary
+) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The numbered paragraphs of the respondent's declaration each clause wrote, with text."""
     kind = get_document("declaration")
     comp = compose(case, kind, library)
-    numbers: dict[str, tuple[int, ...]] = {}
+    body = [p.plain for p in comp.paragraphs if p.style == "body"]
+    numbers: dict[str, tuple[tuple[int, str], ...]] = {}
     for clause_id, number in comp.numbering:
-        numbers[clause_id] = (*numbers.get(clause_id, ()), number)
+        numbers[clause_id] = (*numbers.get(clause_id, ()), (number, body[number - 1]))
     return numbers
 
 

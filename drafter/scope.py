@@ -99,6 +99,8 @@ class Equity:
     label: str
     description: str
     exhibits: list[str]
+    own_words: str | None = None
+    """The client's account, which the declaration tells (so a motion can cite its paragraph)."""
 
 
 @dataclass
@@ -122,7 +124,7 @@ class ClauseScope:
     """Statements that cite no exhibit, counted by clause id (for the memo's checklist)."""
     law: Assessment | None = None
     """The legal assessment of the whole case (held-back facts included): rules test it."""
-    declaration_index: Callable[[], dict[str, tuple[int, ...]]] | None = None
+    declaration_index: Callable[[], dict[str, tuple[tuple[int, str], ...]]] | None = None
     """The respondent's declaration as drafted from this case: its paragraph numbers by clause
     id (computed on first use, so motions can cite it)."""
     untold: list[str] = field(default_factory=list)
@@ -238,7 +240,9 @@ class ClauseScope:
             *(("Humanitarian circumstances", h) for h in pf.humanitarian),
         ):
             if factor is not None:
-                out.append(Equity(label, factor.description, list(factor.exhibits)))
+                out.append(
+                    Equity(label, factor.description, list(factor.exhibits), factor.own_words)
+                )
         return tuple(as_record(e) for e in out)
 
     def _letter_motion(self) -> str | None:
@@ -356,7 +360,7 @@ class ClauseScope:
         )
 
     @helper
-    def decl(self, *topics: str) -> Markup:
+    def decl(self, *topics: str, fact: Any = None) -> Markup:
         """Cite the respondent's declaration for the paragraphs on ``topics``.
 
         Topics are declaration clause ids without ``decl.`` (``"entry"``, ``"family"``,
@@ -367,7 +371,11 @@ class ClauseScope:
         if exhibit is None or self.declaration_index is None:
             return Markup("")
         index = self.declaration_index()
-        numbers = sorted({n for t in topics for n in index.get(f"decl.{t}", ())})
+        found = [pair for t in topics for pair in index.get(f"decl.{t}", ())]
+        words = fact._values.get("own_words") if isinstance(fact, Record) else None
+        if words:  # the one paragraph that tells this fact
+            found = [(n, text) for n, text in found if words[:60] in text]
+        numbers = sorted({n for n, _ in found})
         if not numbers:
             return Markup("")
         self.exhibit(exhibit.id)

@@ -91,3 +91,15 @@ def test_golden_declaration(path, update_golden):
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), f"no snapshot {golden.name}; run pytest --update-golden"
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_each_factor_cites_the_one_declaration_paragraph_that_tells_it():
+    case = drafter.load_case(next(p for p in SAMPLES if p.stem.startswith("10")))
+    numbered = [p.plain for p in drafter.draft(case, "declaration").paragraphs if p.style == "body"]
+    text = " ".join(p.plain for p in drafter.draft(case, "reopen").paragraphs)
+    for factor in (case.positive_factors.employment, case.positive_factors.community_ties):
+        cited = re.search(
+            re.escape(factor.description) + r" \(See Exhibit \w\.\) \(Decl\. of [^¶]+¶ (\d+),", text
+        )
+        assert cited, factor.description
+        assert factor.own_words in numbered[int(cited.group(1)) - 1]
