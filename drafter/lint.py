@@ -18,6 +18,8 @@ from .clauses import Clause, ClauseLibrary, clause_files, parse_clause
 from .documents import DOCUMENTS, get_document
 from .drafting import compose
 from .errors import ClauseError, DrafterError
+from .model import _FIRST_PERSON as FIRST_PERSON
+from .model import _THIRD_PERSON as THIRD_PERSON
 from .model import Case
 from .scope import OTHER_NAMES, ROOT_TYPES
 
@@ -205,6 +207,33 @@ def _check_based_on(clause: Clause, builtins: dict[str, Clause], out: _Collector
         )
 
 
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def _check_voice(clause: Clause, out: _Collector) -> None:
+    """Warn when a clause's own words speak in the wrong voice for its documents.
+
+    Motions speak of "Respondent" in the third person; the client's declaration speaks as "I".
+    Only the literal text is read (what the clause interpolates is the case file's, checked when
+    the case is validated).
+    """
+    kinds = [DOCUMENTS[k] for k in clause.meta.documents if k in DOCUMENTS]
+    motions = bool(kinds) and all(k.motion is not None for k in kinds)
+    client = bool(kinds) and all(k.first_person for k in kinds)
+    if not (motions or client):
+        return
+    # Jinja tags blanked out, their line breaks kept, so line numbers stay true.
+    literal = _JINJA.sub(lambda m: "\n" * m.group().count("\n"), clause.body)
+    for offset, line in enumerate(literal.splitlines()):
+        pattern, why = (
+            (FIRST_PERSON, "a motion speaks of the respondent in the third person")
+            if motions
+            else (THIRD_PERSON, "the declaration is the client speaking ('I')")
+        )
+        if found := pattern.search(line):
+            out.warning(clause.path, clause.body_line + offset, f"says {found.group()!r}: {why}")
+
+
 def _lint_clause(clause: Clause, registry: Registry, out: _Collector) -> None:
     m = clause.meta
     for kind in m.documents:
@@ -229,6 +258,7 @@ def _lint_clause(clause: Clause, registry: Registry, out: _Collector) -> None:
                 _front_line(clause, "authorities"),
                 f"unknown authority {aid!r}: not in the registry",
             )
+    _check_voice(clause, out)
     checker = ModelChecker(ROOT_TYPES)
     when_line = _front_line(clause, "when")
     try:

@@ -183,3 +183,13 @@ def test_law_paths_are_checked_like_case_paths(tmp_path):
     problems = [str(p) for p in lint(tmp_path).problems]
     assert any("'grond', which ReopenAssessment does not have" in p for p in problems)
     assert not any("'reason'" in p for p in problems)
+
+
+def test_voice_lint_reads_the_clause_own_words_not_what_it_prints(tmp_path):
+    motion = "id: firm.m\ntitle: T\ndocuments: [admin-close]\nsection: facts\norder: 99"
+    declaration = "id: firm.d\ntitle: T\ndocuments: [declaration]\nsection: facts\norder: 99"
+    write_clause(tmp_path, "m.md", motion, 'Respondent says {{ "I" }}.\n\nI was there.')
+    write_clause(tmp_path, "d.md", declaration, "I was there.\n\nRespondent was there.")
+    warnings = {(p.file.rsplit("/", 1)[-1], p.line, p.message) for p in lint(tmp_path).warnings}
+    voice = sorted((f, line) for f, line, m in warnings if m.startswith("says "))
+    assert voice == [("d.md", 10), ("m.md", 10)]  # the second paragraph of each
