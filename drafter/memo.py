@@ -291,6 +291,16 @@ def build_memo(comp: Composition) -> Memo:
             f'Add the client\'s own words (own_words) for "{excerpt_words(fact)}": this document '
             "speaks in the first person, so it leaves the fact out until they are given."
         )
+    proc = comp.case.proceedings
+    if (
+        comp.document.id in ("recalendar", "terminate")
+        and proc.administrative_closure_date
+        and not proc.closure_reason
+    ):
+        before.append(
+            "Record why the court closed the case (proceedings.closure_reason): the motion "
+            "argues that the reason has run its course only when it is recorded."
+        )
     for exhibit in comp.uncited:
         before.append(
             f'Exhibit "{exhibit.title}" ({exhibit.id}) is cited nowhere in this motion, so it is '

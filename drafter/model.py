@@ -56,6 +56,7 @@ _THIRD_PERSON_FIELDS = (
     "medical_condition",
     "exceptional_circumstances",
     "sentence",
+    "closure_reason",
 )
 """Free-text facts: written in the third person, so every document (a motion above all) can
 use them. The client's own first-person account goes in ``own_words``."""
@@ -535,6 +536,11 @@ class Proceedings(_Model):
     notice_to_appear_date: PastDate | None = None
     next_hearing: Hearing | None = None
     administrative_closure_date: PastDate | None = None
+    closure_reason: str | None = Field(
+        default=None,
+        description="Why the court closed the case, as a phrase that follows 'closed the "
+        "case', e.g. 'to await USCIS's decision on the Form I-130'",
+    )
     final_order: FinalOrder | None = None
     motions_to_reopen: list[PriorMotion] = Field(default_factory=list)
     continuances_requested: int | None = Field(

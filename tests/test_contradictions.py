@@ -258,6 +258,8 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         never("No criminal record", "the case file records a criminal matter, held back or not")
     if not law.same_sex_history.value:
         never("Windsor", "nothing in the case predates it: a stale recital")
+    if not case.proceedings.closure_reason:
+        never("has run its course", "the case file does not say why the case was closed")
     closure = law.closure
     if closure.respondent_delay.value is not False:
         never("asked for no continuance", "the case file does not show it")

@@ -285,3 +285,16 @@ def test_proposed_order_carries_the_courts_certificate_of_service(packets, pair)
     text = docx_text(packets[pair].docx)
     order = text.split("ORDER OF THE", 1)[1]
     assert "This document was served by:" in order and "Court staff" in order
+
+
+def test_recalendar_argues_the_recorded_reason_for_closure_has_run_its_course():
+    case = drafter.load_case(next(p for p in SAMPLES if p.stem.startswith("08")))
+    assert case.proceedings.closure_reason
+    text = " ".join(p.plain for p in drafter.draft(case, "recalendar").paragraphs)
+    assert f"The Court closed the case {case.proceedings.closure_reason}, and that reason" in text
+    unknown = case.model_copy(
+        update={"proceedings": case.proceedings.model_copy(update={"closure_reason": None})}
+    )
+    text = " ".join(p.plain for p in drafter.draft(unknown, "recalendar").paragraphs)
+    assert "run its course" not in text and "Since the case was closed, USCIS" in text
+    assert "proceedings.closure_reason" in drafter.explain(unknown, "recalendar").to_text()
