@@ -216,10 +216,11 @@ def _termination_titles(law: Assessment) -> MotionTitles:
     )
     if t.recalendar_first.value:
         verb, done = f"RECALENDAR AND {verb}", f"RECALENDARED and {done}"
+    under = " under 8 C.F.R. \u00a7\u00a01239.2(c)" if t.disposition.value == "dismiss" else ""
     return MotionTitles(
         alone=f"RESPONDENT'S MOTION TO {verb} PROCEEDINGS",
         joint=f"JOINT MOTION TO {verb} PROCEEDINGS",
-        order=f"these proceedings are {done} without prejudice",
+        order=f"these proceedings are {done} without prejudice{under}",
     )
 
 

@@ -306,6 +306,7 @@ def test_no_document_states_what_the_assessment_denies(case, document):
         order = result.document.order_for(case, law)
         dismiss = t.disposition.value == "dismiss"
         assert ("DISMISS" in title) is dismiss and ("DISMISSED" in order) is dismiss, title
+        assert ("1239.2(c)" in order) is dismiss and "§ " not in order, order
         assert ("TERMINATE" in title) is not dismiss, title
         assert ("RECALENDAR" in title) is t.recalendar_first.value, title
         assert ("RECALENDARED" in order) is t.recalendar_first.value, order
