@@ -140,13 +140,21 @@ class DocumentKind:
             return titles.from_law(law)
         return titles
 
-    def title_for(self, case: Case, law: Assessment | None = None) -> str:
-        """The document's title as filed: joint when DHS joins; rescission when the ground is."""
+    def title_for(
+        self, case: Case, law: Assessment | None = None, *, joint: bool | None = None
+    ) -> str:
+        """The document's title as filed: joint when DHS joins; rescission when the ground is.
+
+        ``joint`` overrides DHS's recorded stance (a letter asking OPLA to join names the joint
+        motion it proposes).
+        """
         titles = self._titles(law)
         if titles is None:
             return self.title
         rescind = bool(law and law.reopen.rescission.value and titles.rescind_alone)
-        if case.dhs_position.stance == "joins":
+        if joint is None:
+            joint = case.dhs_position.stance == "joins"
+        if joint:
             return (titles.rescind_joint if rescind else None) or titles.joint
         alone = (titles.rescind_alone if rescind else None) or titles.alone
         if case.family_members:  # the motion speaks for every respondent it covers

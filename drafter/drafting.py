@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -270,7 +271,9 @@ def compose(
     With ``explain``, each decision records the facts its rule read, for the drafting memo.
     """
     visible, held_back = disclosed_only(case) if document.agency_bound else (case, [])
-    letter_motion = _letter_motion(case, document)
+    # The law is assessed on the whole case: a held-back fact still bars what it bars.
+    law = assess(case)
+    letter_motion = _letter_motion(case, document, law)
     if letter_motion is not None:  # the letter encloses the draft motion it asks about
         visible = visible.model_copy(
             update={
@@ -283,8 +286,6 @@ def compose(
     # A self-represented client writes their own letter in the first person; court motions
     # always speak of "Respondent".
     first_person = document.first_person or (document.voice == "client" and case.counsel is None)
-    # The law is assessed on the whole case: a held-back fact still bars what it bars.
-    law = assess(case)
     scope = ClauseScope(
         visible,
         library.registry,
@@ -352,7 +353,7 @@ DRAFT_MOTION = "draft-motion"
 """The id of the draft motion a letter encloses (see :func:`_letter_motion`)."""
 
 
-def _letter_motion(case: Case, document: DocumentKind) -> str | None:
+def _letter_motion(case: Case, document: DocumentKind, law: Assessment) -> str | None:
     """The motion a PD letter asks OPLA to join or not oppose, as titled in running text."""
     if document.voice != "client" or case.request is None:
         return None
@@ -371,30 +372,14 @@ def _letter_motion(case: Case, document: DocumentKind) -> str | None:
     if motion.check(case):
         return None
     joint = relief == "join_motion_to_reopen" or case.dhs_position.stance == "joins"
-    titles = motion.motion
-    title = (titles.joint if joint else titles.alone) if titles else motion.title
-    law = assess(case)
-    if titles and not joint:
-        title = motion.title_for(case, law)
-    elif titles and titles.from_law:
-        title = titles.from_law(law).joint
-    elif titles and law.reopen.rescission.value and titles.rescind_joint:
-        title = titles.rescind_joint
-    return _title_words(title)
+    return _title_words(motion.title_for(case, law, joint=joint))
 
 
 def _declaration_index(
     case: Case, library: ClauseLibrary
 ) -> Callable[[], dict[str, tuple[tuple[int, str], ...]]]:
-    """The respondent's declaration's paragraphs by clause id, drafted on first use."""
-    found: dict[str, tuple[tuple[int, str], ...]] = {}
-
-    def index() -> dict[str, tuple[tuple[int, str], ...]]:
-        if not found:
-            found.update(declaration_paragraphs(case, library))
-        return found
-
-    return index
+    """The respondent's declaration's paragraphs by clause id, drafted once, on first use."""
+    return functools.cache(lambda: declaration_paragraphs(case, library))
 
 
 def declaration_paragraphs(

@@ -8,6 +8,7 @@ from typing import Any
 from .analysis import Fact
 from .authorities import Authority
 from .drafting import Composition
+from .inputs import excerpt
 from .law import Assessment, Conclusion, Deadline
 from .text import format_date
 
@@ -136,11 +137,6 @@ class LawNote:
     value: str
     reason: str
     authorities: list[str]
-
-
-def excerpt_words(text: str, limit: int = 60) -> str:
-    """The start of a fact, for a checklist line."""
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def _law_notes(law: Assessment) -> list[LawNote]:
@@ -288,7 +284,7 @@ def build_memo(comp: Composition) -> Memo:
         )
     for fact in comp.untold:
         before.append(
-            f'Add the client\'s own words (own_words) for "{excerpt_words(fact)}": this document '
+            f"Add the client's own words (own_words) for {excerpt(fact, 60)}: this document "
             "speaks in the first person, so it leaves the fact out until they are given."
         )
     proc = comp.case.proceedings

@@ -83,6 +83,11 @@ APPROVED_I130 = [
         "decided_date": "2019-03-01",
     }
 ]
+ARRIVING_ALIEN = {
+    "respondent__entry": {"manner": "paroled", "parole": "port_of_entry", "date": "2015-01-01"},
+    "relationships": {"spouse": USC_SPOUSE},
+    "petitions": APPROVED_I130,
+}
 JOINS = {"stance": "joins", "opla_attorney": "Pat Fictional", "agreed_on": "2026-11-01"}
 U_VISA = [{"form": "I-918", "status": "pending", "filed_date": "2024-02-01"}]
 EWI_CLOSED = {
@@ -281,15 +286,7 @@ def test_vehicle_follows_where_the_case_stands(status, vehicle):
 
 def test_arriving_alien_adjusts_with_uscis_even_in_proceedings():
     law = assess(
-        case_with(
-            respondent__entry={
-                "manner": "paroled",
-                "parole": "port_of_entry",
-                "date": "2015-01-01",
-            },
-            relationships={"spouse": USC_SPOUSE},
-            petitions=APPROVED_I130,
-        ),
+        case_with(**ARRIVING_ALIEN),
         TODAY,
     )
     assert law.adjustment.arriving_alien.value is True
@@ -535,15 +532,7 @@ def test_closed_case_is_recalendared_and_terminated_in_one_motion_for_consular_p
 
 def test_arriving_alien_is_ended_for_uscis_jurisdiction():
     law = assess(
-        case_with(
-            respondent__entry={
-                "manner": "paroled",
-                "parole": "port_of_entry",
-                "date": "2021-01-01",
-            },
-            relationships={"spouse": USC_SPOUSE},
-            petitions=APPROVED_I130,
-        ),
+        case_with(**ARRIVING_ALIEN),
         TODAY,
     )
     assert law.termination.reason.value == "arriving_alien_adjustment"

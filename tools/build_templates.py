@@ -379,7 +379,9 @@ def caption(doc):
     add(doc, "", keep=True)
 
 
-def motion():
+def court_document():
+    """A new document with the court filings' styles: double-spaced body text, numbered
+    paragraphs, centred headings and the bold centred title."""
     doc = new_document()
     body = doc.styles["Body Text"]
     body.paragraph_format.line_spacing = 2.0
@@ -399,6 +401,11 @@ def motion():
     title_style.paragraph_format.keep_with_next = True
     title_style.paragraph_format.space_before = Pt(12)
     title_style.paragraph_format.space_after = Pt(12)
+    return doc
+
+
+def motion():
+    doc = court_document()
 
     # ---- Cover page: filer block and custody status, court, caption, judge, hearing, title.
     top = doc.add_table(rows=1, cols=2)
@@ -594,20 +601,7 @@ def save(doc, path: Path) -> None:
 def declaration():
     """The respondent's declaration: caption, numbered first-person paragraphs, the 28 U.S.C.
     1746 attestation, signature and date, and an interpreter's certificate when needed."""
-    doc = new_document()
-    body = doc.styles["Body Text"]
-    body.paragraph_format.line_spacing = 2.0
-    body.paragraph_format.space_after = Pt(0)
-    numbered = doc.styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)
-    numbered.base_style = body
-    numbered.paragraph_format.first_line_indent = Inches(0.5)
-    title_style = doc.styles.add_style("Motion Title", WD_STYLE_TYPE.PARAGRAPH)
-    title_style.base_style = doc.styles["Normal"]
-    _font(title_style, bold=True)
-    title_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title_style.paragraph_format.keep_with_next = True
-    title_style.paragraph_format.space_before = Pt(12)
-    title_style.paragraph_format.space_after = Pt(12)
+    doc = court_document()
     court_header(doc)
     caption(doc)
     add(doc, "DECLARATION OF {{ draft.declarant|upper }}", style="Motion Title")
