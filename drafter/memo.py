@@ -156,6 +156,11 @@ def _law_notes(law: Assessment) -> list[LawNote]:
             ("Reason for closure", law.closure.basis),
             ("Closure generally granted", law.closure.generally_granted),
         ]
+    if law.recalendar.applicable.value:
+        picked += [
+            ("Why recalendar", law.recalendar.purpose),
+            ("Reason for closure over", law.recalendar.closure_ended),
+        ]
     if law.termination.applicable.value:
         picked += [
             ("Ending the case", law.termination.disposition),
@@ -286,16 +291,6 @@ def build_memo(comp: Composition) -> Memo:
         before.append(
             f"Add the client's own words (own_words) for {excerpt(fact, 60)}: this document "
             "speaks in the first person, so it leaves the fact out until they are given."
-        )
-    proc = comp.case.proceedings
-    if (
-        comp.document.id in ("recalendar", "terminate")
-        and proc.administrative_closure_date
-        and not proc.closure_reason
-    ):
-        before.append(
-            "Record why the court closed the case (proceedings.closure_reason): the motion "
-            "argues that the reason has run its course only when it is recorded."
         )
     for exhibit in comp.uncited:
         before.append(

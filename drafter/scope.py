@@ -84,12 +84,17 @@ OTHER_NAMES = [
     *("agree", "cite", "exhibit", "see", "see_kind", "has_evidence", "years_since", "join"),
     *("petitions", "told", "decl", "letter_motion"),
     *("subject", "client", "clients", "Clients", "first_person"),
-    *("joint", "pursue", "equities", "open_petitions"),
+    *("joint", "pursue", "equities", "strengths", "open_petitions"),
 ]
 """The other names clause text can use: words and helper functions."""
 
 
 _PLURAL = {"is": "are", "was": "were", "has": "have"}
+
+
+def _the(name: str) -> str:
+    """An agency's name in running text: ``the King County Prosecuting Attorney's Office``."""
+    return name if name.lower().startswith("the ") else f"the {name}"
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,7 @@ class ClauseScope:
             "joint": self.case.dhs_position.stance == "joins",
             "pursue": self.case.request.pursue if self.case.request else None,
             "equities": self.equities,
+            "strengths": self.strengths,
             "open_petitions": tuple(
                 p for p in case.petitions if p.status in ("pending", "approved")
             ),
@@ -244,6 +250,71 @@ class ClauseScope:
                     Equity(label, factor.description, list(factor.exhibits), factor.own_words)
                 )
         return tuple(as_record(e) for e in out)
+
+    @helper
+    def strengths(self) -> tuple[str, ...]:
+        """The strongest reasons not to pursue removal, as short clauses in the document's voice.
+
+        ``she has no criminal record`` (only when the assessment, which reads held-back facts
+        too, finds none), long residence (ten years or more), a citizen or resident spouse,
+        citizen children, care of a seriously ill child, military service (the respondent's or
+        a relative's), cooperation with law enforcement and a clear path to permanent
+        residence. Letters and motions argue from
+        the same list, so they cannot disagree about what favours the client.
+        """
+        case = self.case
+        law = self.law if self.law is not None else assess(case)
+        they, their = (
+            ("I", "my") if self.first_person else (case.respondent.they, case.respondent.their)
+        )
+        pf = case.positive_factors
+        out: list[str] = []
+        if not law.criminal_record.value:
+            out.append(f"{they} {self.agree('has', 'have')} no criminal record")
+        if pf.residence_since and self.years_since(pf.residence_since) >= 10:
+            years = self.years_since(pf.residence_since)
+            out.append(
+                f"{they} {self.agree('has', 'have')} lived in the United States for {years} years"
+            )
+        spouse = case.relationships.spouse
+        if spouse and spouse.married and spouse.citizenship.value in ("usc", "lpr"):
+            whom = (
+                "a United States citizen"
+                if spouse.citizenship.value == "usc"
+                else "a lawful permanent resident"
+            )
+            out.append(f"{they} {self.agree('is', 'are')} married to {whom}")
+        children = case.relationships.children
+        citizens = [c for c in children if c.citizenship.value == "usc"]
+        if citizens:
+            out.append(
+                f"{their} children are United States citizens"
+                if len(citizens) > 1
+                else f"{their} child is a United States citizen"
+            )
+        ill = [c for c in children if c.medical_condition]
+        if ill and ill[0].respondent_is_primary_caregiver:
+            out.append(
+                f"{they} {self.agree('is', 'are')} the primary caregiver of a seriously ill child"
+            )
+        service = pf.military_service
+        if service:
+            verb = "served" if service.status == "veteran" else self.agree("serves", "serve")
+            out.append(f"{they} {verb} in the {service.branch}")
+        serving = [r for r in case.relationships.other_relatives if r.military_service]
+        if serving and serving[0].military_service is not None:
+            duty = serving[0].military_service
+            verb = "served" if duty.status == "veteran" else "serves"
+            out.append(f"{their} {serving[0].relation} {verb} in the {duty.branch}")
+        helping = pf.law_enforcement_cooperation
+        if helping:
+            out.append(
+                f"{they} {self.agree('is', 'are')} cooperating with "
+                + (_the(helping.agency) if helping.agency else "law enforcement")
+            )
+        if law.adjustment.clear_path.value:
+            out.append(f"{they} {self.agree('has', 'have')} a clear path to permanent residence")
+        return tuple(out)
 
     def _letter_motion(self) -> str | None:
         """The enclosed draft motion a letter asks about, named in the letter's voice."""

@@ -683,3 +683,82 @@ def test_every_authority_the_assessment_cites_is_in_the_registry():
         cited |= _all_authorities(assess(case_with(**changes), TODAY))
     assert len(cited) > 15
     assert cited <= {a.id for a in registry}, sorted(cited - {a.id for a in registry})
+
+
+# --------------------------------------------------------------------------- recalendaring
+
+CLOSED = {
+    "proceedings__status": "administratively_closed",
+    "proceedings__administrative_closure_date": "2018-01-01",
+}
+
+
+def test_only_a_closed_case_is_recalendared():
+    for changes in ({}, ordered("2020-01-01"), {"proceedings__status": "terminated"}):
+        r = assess(case_with(**changes), TODAY).recalendar
+        assert r.applicable.value is False
+        assert r.purpose.value == "not_applicable"
+    assert assess(case_with(**CLOSED), TODAY).recalendar.applicable.value is True
+
+
+def test_inspected_immediate_relative_returns_to_adjust_before_the_judge():
+    law = assess(
+        case_with(**CLOSED, relationships={"spouse": USC_SPOUSE}, petitions=APPROVED_I130), TODAY
+    )
+    assert law.recalendar.purpose.value == "adjust_before_judge"
+    assert law.recalendar.combine_with_termination.value is False
+    assert "cfr_1245_2_a_1" in law.recalendar.purpose.authorities
+
+
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        (EWI_CLOSED, "consular_processing"),
+        ({**ARRIVING_ALIEN, **CLOSED}, "arriving_alien_adjustment"),
+        ({**CLOSED, "petitions": U_VISA}, "u_visa"),
+    ],
+)
+def test_a_case_that_can_only_be_ended_returns_to_be_terminated(changes, reason):
+    law = assess(case_with(**changes), TODAY)
+    assert law.termination.reason.value == reason
+    assert law.recalendar.purpose.value == "terminate"
+    assert law.recalendar.purpose.authorities == law.termination.reason.authorities
+    assert law.recalendar.combine_with_termination.value is True
+
+
+def test_combined_motion_is_advised_once_for_recalendar():
+    # An arriving alien: the memo suggests the combined motion; a consular case already has the
+    # I-601A caution, which says the same and more, so it gets no second one.
+    arriving = assess(case_with(**ARRIVING_ALIEN, **CLOSED), TODAY).cautions_for("recalendar")
+    assert sum("recalendar and terminate" in c.text for c in arriving) == 1
+    consular = assess(case_with(**EWI_CLOSED), TODAY).cautions_for("recalendar")
+    assert not any("recalendar and terminate" in c.text for c in consular)
+    assert any("I-601A" in c.text for c in consular)
+
+
+def test_an_application_for_the_judge_resumes_the_case():
+    asylum = [{"form": "I-589", "status": "pending", "filed_date": "2019-01-01"}]
+    law = assess(case_with(**CLOSED, petitions=asylum), TODAY)
+    assert law.recalendar.purpose.value == "resume"
+    bare = assess(case_with(**CLOSED), TODAY)
+    assert bare.recalendar.purpose.value == "none_found"
+    assert any("needs one" in c.text for c in bare.cautions_for("recalendar"))
+
+
+def test_closure_is_over_only_when_recorded_and_a_petition_was_decided_after_it():
+    before = [{**APPROVED_I130[0], "decided_date": "2017-06-01", "filed_date": "2017-01-01"}]
+    after = APPROVED_I130  # decided 2019-03-01, after the 2018 closure
+    reason = {"proceedings__closure_reason": "to await USCIS's decision on the Form I-130"}
+    unrecorded = assess(case_with(**CLOSED, petitions=after), TODAY).recalendar
+    assert unrecorded.closure_ended.value is None
+    assert unrecorded.decided_since.value is not None
+    assert any(
+        "closure_reason" in c.text
+        for c in assess(case_with(**CLOSED, petitions=after), TODAY).cautions_for("recalendar")
+    )
+    ended = assess(case_with(**CLOSED, **reason, petitions=after), TODAY).recalendar
+    assert ended.closure_ended.value is True
+    assert "March 1, 2019" in ended.closure_ended.reason
+    waiting = assess(case_with(**CLOSED, **reason, petitions=before), TODAY).recalendar
+    assert waiting.closure_ended.value is False
+    assert waiting.decided_since.value is None

@@ -11,6 +11,7 @@ import pytest
 from docx.shared import Inches, Pt
 
 import drafter
+from drafter.casefile import parse_case
 from drafter.documents import DOCUMENTS
 
 from .conftest import GOLDEN, SAMPLES, docx_text
@@ -298,3 +299,81 @@ def test_recalendar_argues_the_recorded_reason_for_closure_has_run_its_course():
     text = " ".join(p.plain for p in drafter.draft(unknown, "recalendar").paragraphs)
     assert "run its course" not in text and "Since the case was closed, USCIS" in text
     assert "proceedings.closure_reason" in drafter.explain(unknown, "recalendar").to_text()
+
+
+def _sample(prefix):
+    return drafter.load_case(next(p for p in SAMPLES if p.stem.startswith(prefix)), today=TODAY)
+
+
+def _plain(case, kind):
+    return " ".join(p.plain for p in drafter.draft(case, kind).paragraphs)
+
+
+def test_recalendar_says_what_the_case_returns_for():
+    case = _sample("08")  # inspected, USC spouse, approved I-130: the judge hears adjustment
+    text = _plain(case, "recalendar")
+    assert "Only on the active docket can the Court hear it" in text
+    assert "may then be terminated" not in text
+
+    # Paroled at a port: USCIS decides the adjustment, so the case returns only to be ended.
+    data = case.model_dump(mode="json", exclude_none=True)
+    data["respondent"]["entry"].update(manner="paroled", parole="port_of_entry")
+    arriving = parse_case(data, today=TODAY)
+    text = _plain(arriving, "recalendar")
+    assert "so that they may then be terminated" in text
+    assert "remains an arriving alien" in text and "1245.2(a)(1)(ii)" in text
+    assert "Respondent will ask the Court to terminate it" in text
+    assert "Only on the active docket" not in text  # never "this Court will hear it"
+    memo = drafter.explain(arriving, "recalendar").to_text()
+    assert "recalendar and terminate" in memo
+
+    # An asylum application is the judge's: the case resumes to be heard.
+    data["petitions"] = [{"form": "I-589", "status": "pending", "filed_date": "2019-04-01"}]
+    for exhibit in data["exhibits"]:
+        exhibit.pop("supports", None)
+    heard = parse_case(data, today=TODAY)
+    text = _plain(heard, "recalendar")
+    assert "Form I-589 is pending before this Court, filed on April 1, 2019" in text
+    assert "may then be terminated" not in text
+
+
+def test_consular_case_recalendar_never_claims_recalendaring_serves_the_visa():
+    case = _sample("02")  # entered without inspection: consular processing with an I-601A
+    text = _plain(case, "recalendar")
+    assert "so that they may then be terminated and Respondent may pursue an immigrant visa" in text
+    assert "travel abroad for the visa interview" in text and "Coronado Acevedo" in text
+    assert "USCIS can adjudicate" not in text
+    memo = drafter.explain(case, "recalendar").to_text()
+    assert "Recalendaring ends the administrative closure" in memo
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_letters_and_motions_argue_the_same_strengths(path):
+    """A motion's equities paragraph and the letter's balance list the same reasons."""
+    case = drafter.load_case(path, today=TODAY)
+    letter = (
+        drafter.draft(case, "pd-request")
+        if not drafter.DOCUMENTS["pd-request"].check(case)
+        else None
+    )
+    kinds = [k for p, k in PAIRS if p == path]
+    lists = set()
+    if letter is not None:
+        for p in letter.paragraphs:
+            if "is not someone whose removal serves the public interest: " in p.plain:
+                lists.add(p.plain.split(": ", 1)[1].split(". ")[0].rstrip("."))
+    for kind in kinds:
+        result = drafter.draft(case, kind)
+        for p in result.paragraphs:
+            for lead in (
+                "favor reopening: ",
+                "favor closure: ",
+                "favor it: ",
+                "will seek: ",
+                "to an end: ",
+            ):
+                if lead in p.plain and "equities" in p.plain:
+                    lists.add(p.plain.split(lead, 1)[1].split(". ")[0].rstrip("."))
+    assert len(lists) <= 1, lists
+    if lists and case.adverse_facts.criminal_history:
+        assert "no criminal record" not in lists.pop()

@@ -39,6 +39,7 @@ HELPERS = {
     "see",
     "see_kind",
     "subject",
+    "strengths",
     "years_since",
 }
 STRING_METHODS = {

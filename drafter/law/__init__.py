@@ -12,6 +12,7 @@ from .assessment import Assessment, assess
 from .calendar import Deadline, deadline, is_court_closed
 from .conclusion import Caution, Conclusion
 from .fees import Fee, fee_for
+from .recalendar import RecalendarAssessment
 from .reopen import REOPEN_DAYS, RESCISSION_DAYS, ReopenAssessment
 from .termination import TerminationAssessment
 
@@ -24,6 +25,7 @@ __all__ = [
     "Conclusion",
     "Deadline",
     "Fee",
+    "RecalendarAssessment",
     "ReopenAssessment",
     "TerminationAssessment",
     "WaiverAssessment",

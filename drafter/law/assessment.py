@@ -11,6 +11,7 @@ from ..text import format_date
 from .adjustment import AdjustmentAssessment, WaiverAssessment, assess_adjustment, assess_waiver
 from .closure import ClosureAssessment, assess_closure
 from .conclusion import Caution, Conclusion
+from .recalendar import RecalendarAssessment, assess_recalendar
 from .reopen import ReopenAssessment, assess_reopen
 from .termination import TerminationAssessment, assess_termination
 
@@ -47,6 +48,7 @@ class Assessment:
     waiver: WaiverAssessment
     termination: TerminationAssessment
     closure: ClosureAssessment
+    recalendar: RecalendarAssessment
     dismissal_risk: Conclusion[bool]
     """Asking for dismissal may expose a recent entrant to expedited removal (2025 practice)."""
     criminal_record: Conclusion[bool]
@@ -288,6 +290,26 @@ def _closure_cautions(c: ClosureAssessment) -> tuple[Caution, ...]:
     return tuple(out)
 
 
+def _recalendar_cautions(r: RecalendarAssessment, waiver: WaiverAssessment) -> tuple[Caution, ...]:
+    if not r.applicable.value:
+        return ()
+    out: list[Caution] = []
+    if r.closure_ended.value is None:
+        out.append(
+            Caution(
+                "Record why the court closed the case (proceedings.closure_reason): the motion "
+                "says that reason is over only when it is recorded.",
+                ("recalendar", "terminate"),
+            )
+        )
+    # The I-601A caution already says why a consular case must not be recalendared alone.
+    if r.combine_with_termination.value and not waiver.needed.value:
+        out.append(Caution(r.combine_with_termination.reason, ("recalendar",)))
+    if r.purpose.value == "none_found":
+        out.append(Caution(r.purpose.reason, ("recalendar",), r.purpose.authorities))
+    return tuple(out)
+
+
 def _termination_cautions(t: TerminationAssessment) -> list[Caution]:
     if not t.applicable.value:
         return []
@@ -338,6 +360,7 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
     risk = _dismissal_risk(case, on)
     termination = assess_termination(case, adjustment, waiver)
     closure = assess_closure(case, adjustment, waiver)
+    recalendar = assess_recalendar(case, adjustment, termination)
     record = bool(case.adverse_facts.criminal_history)
     spouse = case.relationships.spouse
     order = case.proceedings.final_order
@@ -357,6 +380,7 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
         waiver=waiver,
         termination=termination,
         closure=closure,
+        recalendar=recalendar,
         dismissal_risk=risk,
         criminal_record=Conclusion(
             record,
@@ -376,5 +400,6 @@ def assess(case: Case, as_of: dt.date | None = None) -> Assessment:
             ("relationships.spouse", "proceedings.final_order.date"),
         ),
         cautions=_cautions(case, reopen, adjustment, waiver, termination, risk)
-        + _closure_cautions(closure),
+        + _closure_cautions(closure)
+        + _recalendar_cautions(recalendar, waiver),
     )

@@ -38,6 +38,9 @@ Reason = Literal[
 ]
 DismissalGround = Literal["improvidently_issued", "changed_circumstances"]
 
+COURT_APPLICATIONS = ("I-589", "EOIR-42B")
+"""Applications the immigration judge decides while the respondent is in proceedings."""
+
 _GROUND_CITES: dict[str, str] = {
     "improvidently_issued": "cfr_239_2_a_6",
     "changed_circumstances": "cfr_239_2_a_7",
@@ -189,7 +192,13 @@ def _reason(
             ("coronado_acevedo", "cfr_212_7_e"),
             ("respondent.entry.manner", "petitions"),
         )
-    open_petitions = [p for p in case.petitions if p.status in ("pending", "approved")]
+    # Asylum (I-589) and cancellation (EOIR-42B) in proceedings are the judge's to decide:
+    # ending the case would not hand them to USCIS.
+    open_petitions = [
+        p
+        for p in case.petitions
+        if p.status in ("pending", "approved") and p.form not in COURT_APPLICATIONS
+    ]
     if open_petitions:
         return Conclusion(
             "uscis_relief",
