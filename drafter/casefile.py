@@ -18,6 +18,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import CaseFileError, CaseValidationError, Problem, UserError
+from .exhibits import with_page_counts
 from .inputs import check_data, excerpt, input_limits, read_text
 from .model import Case
 
@@ -265,9 +266,15 @@ def load_case(path: str | Path, *, today: dt.date | None = None) -> Case:
     Raises:
         CaseFileError: the file cannot be read or parsed.
         CaseValidationError: the file parses but is not a valid case; every problem is listed.
+
+    An exhibit ``file`` that is missing or unreadable is a CaseFileError naming the exhibit.
     """
     data, lines = read_case_data(path)
-    return parse_case(data, source=str(path), lines=lines, today=today)
+    case = parse_case(data, source=str(path), lines=lines, today=today)
+    try:
+        return with_page_counts(case, Path(path).parent)
+    except UserError as exc:
+        raise CaseFileError(f"{path}: {exc.message}", hint=exc.hint) from None
 
 
 # --------------------------------------------------------------------------- error messages

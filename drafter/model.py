@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -935,6 +936,10 @@ class ExhibitKind(StrEnum):
     OTHER = "other"
 
 
+EXHIBIT_FILE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".odt")
+"""The kinds of exhibit file drafter can read."""
+
+
 class Exhibit(_Model):
     """A document attached to the filing."""
 
@@ -945,7 +950,34 @@ class Exhibit(_Model):
     title: Text
     kind: ExhibitKind
     description: str | None = None
-    pages: int | None = Field(default=None, ge=1, description="Page count, for the exhibit index")
+    pages: int | None = Field(
+        default=None,
+        ge=1,
+        description="Page count, for the exhibit index (counted from file when not given)",
+    )
+    file: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The exhibit's file (PDF, JPEG or PNG scan, DOCX or ODT), relative to the "
+        "case file's folder; a PDF's pages are counted for the exhibit index",
+    )
+
+    @field_validator("file")
+    @classmethod
+    def _relative_inside(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+            raise ValueError(
+                "must be a path relative to the case file's folder, inside it (no leading / "
+                "and no ..)"
+            )
+        if path.suffix.lower() not in EXHIBIT_FILE_TYPES:
+            raise ValueError(
+                f"must be one of {', '.join(EXHIBIT_FILE_TYPES)} (got {path.suffix or 'no extension'})"
+            )
+        return value
 
 
 # --------------------------------------------------------------------------- the request

@@ -1,0 +1,112 @@
+"""Exhibit files: finding each one beside its case file, and counting its pages.
+
+A case file's exhibit may name its ``file`` (relative to the case file's folder). The exhibit
+index shows a Pages column only when every exhibit's page count is known, so a count given as
+``pages`` wins, and otherwise a PDF's pages are counted here (a JPEG or PNG scan is one page).
+A Word or ODT file's pages are known only once a word processor lays it out, so they stay
+unknown. A missing, unreadable, encrypted or damaged file is an error naming the exhibit and
+the file; nothing is drafted from a case whose evidence cannot be read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from .errors import UserError
+from .inputs import read_bytes
+from .model import Case, Exhibit
+
+__all__ = ["EXHIBIT_FILE_BYTES", "count_pages", "exhibit_path", "with_page_counts"]
+
+EXHIBIT_FILE_BYTES = 100 * 1024 * 1024
+"""The largest exhibit file read (ECAS takes 25 MB a file; a scan may start larger)."""
+
+_IMAGES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+"""Each image type by the bytes its files start with."""
+
+
+def exhibit_path(exhibit: Exhibit, base: Path) -> Path:
+    """Where an exhibit's file is: under ``base``, the case file's folder.
+
+    Raises:
+        UserError: the file (through a link, perhaps) lies outside the case file's folder.
+    """
+    assert exhibit.file is not None
+    path = base / exhibit.file.replace("\\", "/")
+    try:
+        path.resolve().relative_to(base.resolve())
+    except ValueError:
+        raise UserError(
+            f"exhibits ({exhibit.id}): file {exhibit.file} leads outside the case file's folder",
+            hint="Keep exhibit files in the case file's folder or below it.",
+        ) from None
+    return path
+
+
+def count_pages(exhibit: Exhibit, path: Path) -> int | None:
+    """The page count of an exhibit's file, or None when only a word processor could tell.
+
+    Raises:
+        UserError: the file is missing, too large, encrypted or not a readable PDF.
+    """
+    suffix = path.suffix.lower()
+    where = f"exhibits ({exhibit.id}): file {exhibit.file}"
+    data = read_bytes(path, what="exhibit file", max_bytes=EXHIBIT_FILE_BYTES)
+    if suffix in _IMAGES:
+        if not data.startswith(_IMAGES[suffix]):
+            raise UserError(
+                f"{where}: is not a {suffix[1:].upper()} image",
+                hint="Check that the file is the scan you meant, with the right extension.",
+            )
+        return 1
+    if suffix != ".pdf":
+        return None
+    from pypdf import PdfReader  # only when a PDF exhibit is counted: it costs start-up time
+    from pypdf.errors import PdfReadError
+
+    # pypdf logs what it repairs in a damaged file; a file it cannot read raises below.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UserError(
+                f"{where}: is encrypted (password-protected)",
+                hint="Save an unprotected copy of the PDF and point file at it.",
+            )
+        return len(reader.pages)
+    except UserError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise UserError(
+            f"{where}: is not a readable PDF ({type(exc).__name__})",
+            hint="Open it in a PDF reader and save it again, or scan it anew.",
+        ) from None
+
+
+def with_page_counts(case: Case, base: Path) -> Case:
+    """The case with each exhibit's ``pages`` counted from its file where not given.
+
+    Raises:
+        UserError: an exhibit's file is missing or cannot be read (the message names both).
+    """
+    exhibits = []
+    changed = False
+    for exhibit in case.exhibits:
+        if exhibit.file is None:
+            exhibits.append(exhibit)
+            continue
+        path = exhibit_path(exhibit, base)
+        try:
+            pages = count_pages(exhibit, path)
+        except UserError as exc:
+            if exc.message.startswith("exhibits ("):
+                raise
+            # read_bytes names the path; say which exhibit it is.
+            raise UserError(f"exhibits ({exhibit.id}): {exc.message}", hint=exc.hint) from None
+        if exhibit.pages is None and pages is not None:
+            exhibit = exhibit.model_copy(update={"pages": pages})
+            changed = True
+        exhibits.append(exhibit)
+    return case.model_copy(update={"exhibits": exhibits}) if changed else case
