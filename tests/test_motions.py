@@ -203,7 +203,9 @@ def test_every_dhs_position_drafts_cleanly(pair, stance):
     assert len(groups) == len(set(groups))
     assert ("JOINT" in result.document.title_for(result.case)) is (stance == "joins")
     dhs = [c.id for c in result.selection.included if c.meta.group == "motion.dhs"]
-    assert dhs == [f"motion.dhs.{stance}"]
+    # An opposed motion to close answers DHS in its own words; the others share one clause.
+    own = kind == "admin-close" and stance == "opposes"
+    assert dhs == ["admin_close.dhs.opposes" if own else f"motion.dhs.{stance}"]
 
 
 def test_exhibit_index_paginates_when_pages_are_known(packets):
@@ -377,3 +379,17 @@ def test_letters_and_motions_argue_the_same_strengths(path):
     assert len(lists) <= 1, lists
     if lists and case.adverse_facts.criminal_history:
         assert "no criminal record" not in lists.pop()
+
+
+def test_dhs_opposition_is_quoted_only_as_recorded():
+    case = _sample("07")  # DHS opposes, reasons not recorded
+    assert case.dhs_position.stance == "opposes" and not case.dhs_position.reasons
+    text = _plain(case, "reopen")
+    assert "DHS has indicated that it opposes this motion. For the reasons" in text
+    assert "dhs_position.reasons" in drafter.explain(case, "reopen").to_text()
+    data = case.model_dump(mode="json", exclude_none=True)
+    data["dhs_position"]["reasons"] = "the respondent had notice of the hearing"
+    stated = parse_case(data, today=TODAY)
+    text = _plain(stated, "reopen")
+    assert "opposes this motion, stating that the respondent had notice of the hearing." in text
+    assert "dhs_position.reasons" not in drafter.explain(stated, "reopen").to_text()

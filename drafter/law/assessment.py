@@ -245,6 +245,14 @@ def _cautions(
                 ("cfr_212_7_e",),
             )
         )
+    if case.dhs_position.stance == "opposes" and not case.dhs_position.reasons:
+        out.append(
+            Caution(
+                "Record DHS's stated reasons for opposing (dhs_position.reasons): the motion "
+                "quotes them, and says nothing of them until they are recorded.",
+                ("reopen", "recalendar", "terminate"),
+            )
+        )
     for bar in (adjustment.inadmissible_212a9, adjustment.inadmissible_212a6ci):
         if bar.value:
             out.append(Caution(bar.reason, (), bar.authorities))
