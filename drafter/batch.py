@@ -192,6 +192,10 @@ class _Job:
     owned_pdfs: dict[str, str]
     """The PDF an earlier run made for each document, by document name."""
     overwrite_edited: bool = False
+    sheet_name: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    """Field path -> the sheet column it came from (``column C (respondent.a_number)``), sent
+    to each worker once rather than with every row."""
 
 
 _STATE: dict[str, Any] = {}
@@ -213,14 +217,10 @@ def _setup(job: _Job, library: ClauseLibrary | None = None) -> None:
 
 
 def _draft_row(
-    number: int,
-    data: dict[str, Any],
-    input_sha: str,
-    prior: dict[str, str] | None,
-    sheet_name: str,
-    columns: dict[str, str],
+    number: int, data: dict[str, Any], input_sha: str, prior: dict[str, str] | None
 ) -> RowResult:
     job: _Job = _STATE["job"]
+    sheet_name, columns = job.sheet_name, job.columns
     out_dir = Path(job.out_dir)
     if prior and not job.force:
         previous = out_dir / prior["output"]
@@ -428,19 +428,16 @@ def _prepare(
     library_sha: str,
     prior: _Prior,
 ) -> Iterator[tuple[Any, ...] | RowResult]:
-    columns = {c.path: c.describe() for c in sheet.columns}
     for row in sheet.rows:
-        yield _prepare_row(row, options, sheet, defaults, library_sha, prior, columns)
+        yield _prepare_row(row, options, defaults, library_sha, prior)
 
 
 def _prepare_row(
     row: Row,
     options: BatchOptions,
-    sheet: Sheet,
     defaults: dict[str, Any],
     library_sha: str,
     prior: _Prior,
-    columns: dict[str, str],
 ) -> tuple[Any, ...] | RowResult:
     extra = row.cells.pop("__extra__", None)
     if extra:
@@ -462,8 +459,6 @@ def _prepare_row(
         data,
         input_sha,
         prior.by_input.get(input_sha + library_sha),
-        sheet.path.name,
-        columns,
     )
 
 
@@ -564,6 +559,8 @@ def _run_locked(
         {name: r["sha256"] for name, r in prior.listed.items()},
         {name: r["pdf"] for name, r in prior.listed.items() if r.get("pdf")},
         options.overwrite_edited,
+        sheet.path.name,
+        {c.path: c.describe() for c in sheet.columns},
     )
     workers = options.workers or os.cpu_count() or 1
     results: dict[int, RowResult] = {}

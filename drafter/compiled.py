@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,6 +151,8 @@ class CompiledTemplate:
             prop: self._compile_text(getattr(core, prop) or "") for prop in _TEMPLATED_PROPERTIES
         }
         self._core = core
+        rendered = {p.name for p in parts} | {"docProps/core.xml"}
+        self._packed = {n: _member(n, d) for n, d in self._entries if n not in rendered}
 
     # -- compiling ------------------------------------------------------------------------
 
@@ -197,7 +201,8 @@ class CompiledTemplate:
                 .replace("{_%", "{%")
                 .replace("%_}", "%}")
             )
-            xml = self._docxtpl.resolve_listing(xml)
+            if _LISTING.search(xml):  # otherwise resolve_listing returns the XML unchanged
+                xml = self._docxtpl.resolve_listing(xml)
             if part.kind == "body":
                 tree = self._docxtpl.fix_tables(xml)
                 for element in tree.iter(_WP_DOCPR):
@@ -209,7 +214,7 @@ class CompiledTemplate:
             else:
                 replaced[part.name] = xml.encode("utf-8")
         replaced["docProps/core.xml"] = self._core_xml(context, properties)
-        return _zip(self._entries, replaced)
+        return _zip(self._entries, replaced, self._packed)
 
     def _core_xml(self, context: dict[str, Any], properties: DocProperties | None) -> bytes:
         if properties is not None:
@@ -233,6 +238,10 @@ class CompiledTemplate:
             fields["last_modified_by"] = self._core.last_modified_by or ""
             stamp = self._core.created or dt.datetime(2000, 1, 1)
         return _core_properties_xml(fields, stamp)
+
+
+_LISTING = re.compile("[\t\n\a\f]")
+"""The characters docxtpl's ``resolve_listing`` turns into tabs, breaks and paragraphs."""
 
 
 def _core_properties_xml(fields: dict[str, str], stamp: dt.datetime) -> bytes:
@@ -261,30 +270,85 @@ def _core_properties_xml(fields: dict[str, str], stamp: dt.datetime) -> bytes:
     ).encode("utf-8")
 
 
-def _zip(entries: list[tuple[str, bytes]], replaced: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
+@dataclass(frozen=True)
+class _Member:
+    """One zip member, already deflated: what a rendered package reuses when a part is unchanged."""
+
+    name: bytes
+    flags: int
+    """0x800 when the name is UTF-8 rather than ASCII, as zipfile marks it."""
+    crc: int
+    packed: bytes
+    size: int
+
+
+def _member(name: str, data: bytes) -> _Member:
+    """Deflate one member as zipfile would (level 6, raw deflate)."""
+    squeeze = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = squeeze.compress(data) + squeeze.flush()
+    try:
+        encoded, flags = name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        encoded, flags = name.encode("utf-8"), 0x800
+    return _Member(encoded, flags, zlib.crc32(data), packed, len(data))
+
+
+_DOS_TIME = (_ZIP_EPOCH[3] << 11) | (_ZIP_EPOCH[4] << 5) | (_ZIP_EPOCH[5] // 2)
+_DOS_DATE = ((_ZIP_EPOCH[0] - 1980) << 9) | (_ZIP_EPOCH[1] << 5) | _ZIP_EPOCH[2]
+
+
+def _pack(members: list[_Member]) -> bytes:
+    """A zip archive of deflated members, byte for byte what ``zipfile`` writes for them.
+
+    Fixed timestamps and attributes (0644, created on MS-DOS), no extra fields, no comment: the
+    layout drafter always wrote, without deflating again what has not changed.
+    """
+    out, central = bytearray(), bytearray()
+    for m in members:
+        offset = len(out)
+        out += struct.pack(
+            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, m.flags, zipfile.ZIP_DEFLATED,
+            _DOS_TIME, _DOS_DATE, m.crc, len(m.packed), m.size, len(m.name), 0,
+        )  # fmt: skip
+        out += m.name
+        out += m.packed
+        central += struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, m.flags, zipfile.ZIP_DEFLATED,
+            _DOS_TIME, _DOS_DATE, m.crc, len(m.packed), m.size, len(m.name), 0, 0, 0, 0,
+            0o644 << 16, offset,
+        )  # fmt: skip
+        central += m.name
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0
+    )
+    return bytes(out + central + end)
+
+
+def _zip(
+    entries: list[tuple[str, bytes]],
+    replaced: dict[str, bytes],
+    packed: dict[str, _Member] | None = None,
+) -> bytes:
+    """The package: ``entries`` in order, ``replaced`` parts swapped in (new ones at the end).
+
+    ``packed`` holds members deflated earlier, reused for every entry not replaced.
+    """
     names = {name for name, _ in entries}
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries:
-            _write(z, name, replaced.get(name, data))
-        for name, data in replaced.items():
-            if name not in names:  # a template without docProps/core.xml
-                _write(z, name, data)
-    return out.getvalue()
+    packed = packed or {}
+    members = [
+        _member(name, replaced[name])
+        if name in replaced
+        else packed.get(name) or _member(name, data)
+        for name, data in entries
+    ]
+    members += [_member(n, d) for n, d in replaced.items() if n not in names]
+    return _pack(members)
 
 
 def normalize_zip(data: bytes) -> bytes:
     """Rewrite a zip archive with fixed timestamps and attributes, keeping the entry order."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         return _zip([(i.filename, src.read(i.filename)) for i in src.infolist()], {})
-
-
-def _write(z: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 0
-    z.writestr(info, data, compresslevel=6)
 
 
 @lru_cache(maxsize=32)

@@ -15,6 +15,7 @@ from .documents import DocumentKind, get_document
 from .errors import TemplateError
 from .law import Assessment, assess
 from .model import Case, Exhibit
+from .record import Record
 from .render import Block, DocProperties, blocks, render_docx, rich_text, safe_filename
 from .rules import Selection, select_clauses
 from .sandbox import render_text
@@ -253,6 +254,8 @@ class Composition:
     """Facts a first-person document left out for want of the client's ``own_words``."""
     numbering: list[tuple[str, int]] = field(default_factory=list)
     """(clause id, paragraph number) for each numbered paragraph, in order."""
+    visible_record: Record | None = field(default=None, repr=False, compare=False)
+    """``visible`` as templates see it, converted once for the clauses and the Word template."""
 
 
 @dataclass(frozen=True)
@@ -346,6 +349,7 @@ def compose(
         uncited=uncited,
         untold=list(dict.fromkeys(scope.untold)),
         numbering=numbering,
+        visible_record=names["case"],
     )
 
 
@@ -435,7 +439,7 @@ def draft(
     template_path = template or builtin_dir("templates") / kind.template
     docx = render_docx(
         template_path,
-        {"case": comp.visible, "draft": view},
+        {"case": comp.visible_record or comp.visible, "draft": view},
         properties=DocProperties(
             title=f"{kind.title}: {case.respondent.full_name} ({case.respondent.a_number})",
             subject=kind.title,

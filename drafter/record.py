@@ -155,6 +155,34 @@ def template_properties(model: type) -> tuple[str, ...]:
 _PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
 
 
+_PASS_THROUGH = (Record, enum.Enum, *_PLAIN)
+
+
+_SHAPES: dict[type, tuple[type[Record], tuple[str, ...]] | None] = {}
+
+
+def _shape(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
+    """How a class becomes a record: the record type and the names it carries, or None.
+
+    Computed once per class: a model's fields, or a dataclass's, then its template properties.
+    """
+    if cls not in _SHAPES:
+        _SHAPES[cls] = _shape_of(cls)
+    return _SHAPES[cls]
+
+
+def _shape_of(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
+    if issubclass(cls, BaseModel):
+        fields: tuple[str, ...] = tuple(cls.model_fields)
+        kind: type[Record] = Record
+    elif dataclasses.is_dataclass(cls):
+        fields = tuple(f.name for f in dataclasses.fields(cls))
+        kind = ValueRecord if getattr(cls, "template_value", False) else Record
+    else:
+        return None
+    return kind, tuple(dict.fromkeys((*fields, *template_properties(cls))))
+
+
 def as_record(value: Any) -> Any:
     """Turn case data into what a template may see.
 
@@ -164,22 +192,12 @@ def as_record(value: Any) -> Any:
     are: the sandbox refuses every attribute and call on an object that is not on its list, so
     an object passed through is opaque (printable, nothing more).
     """
-    if isinstance(value, Record):
+    if isinstance(value, _PASS_THROUGH):  # immutable; the sandbox limits their attributes
         return value
-    if isinstance(value, (enum.Enum, *_PLAIN)):  # immutable; the sandbox limits their attributes
-        return value
-    if isinstance(value, BaseModel):
-        cls = type(value)
-        values = {name: as_record(getattr(value, name)) for name in cls.model_fields}
-        for name in template_properties(cls):
-            values[name] = as_record(getattr(value, name))
-        return Record(cls.__name__, values)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        values = {f.name: as_record(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in template_properties(type(value)):
-            values[name] = as_record(getattr(value, name))
-        kind = ValueRecord if getattr(value, "template_value", False) else Record
-        return kind(type(value).__name__, values)
+    shape = _shape(type(value))
+    if shape is not None:
+        kind, names = shape
+        return kind(type(value).__name__, {name: as_record(getattr(value, name)) for name in names})
     if isinstance(value, (list, tuple)):
         return tuple(as_record(v) for v in value)
     if isinstance(value, Mapping):

@@ -8,7 +8,7 @@ from .analysis import Fact, facts_read
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind
 from .errors import ClauseError
-from .sandbox import evaluate
+from .sandbox import evaluate_all
 from .scope import ClauseScope
 
 __all__ = ["Decision", "Selection", "select_clauses"]
@@ -51,12 +51,14 @@ def select_clauses(
         TemplateError: a ``when`` expression fails (naming the clause file).
     """
     names = scope.names()
+    clauses = library.for_document(document.id)
+    values = evaluate_all(
+        [c.meta.when for c in clauses], names, names=[f"{c.path} (when)" for c in clauses]
+    )
     decisions = []
-    for clause in library.for_document(document.id):
-        where = f"{clause.path} (when)"
-        value = evaluate(clause.meta.when, names, name=where)
+    for clause, value in zip(clauses, values, strict=True):
         facts = tuple(facts_read(clause.meta.when, names)) if explain else ()
-        decisions.append(Decision(clause, bool(value), clause.meta.when, facts))
+        decisions.append(Decision(clause, value, clause.meta.when, facts))
     decisions.sort(key=lambda d: _position(document, d.clause))
     seen: dict[str, Clause] = {}
     for d in decisions:

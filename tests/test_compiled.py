@@ -196,3 +196,36 @@ def test_syntax_error_found_at_compile_time(tmp_path):
     d.save(str(tmp_path / "bad.docx"))
     with pytest.raises(TemplateError, match=r"bad\.docx \(body, paragraph 2"):
         compile_template(tmp_path / "bad.docx")
+
+
+def _zipfile_reference(entries):
+    """What the package writer must match byte for byte: zipfile with fixed attributes."""
+    import io as _io
+    import zipfile as _zipfile
+
+    out = _io.BytesIO()
+    with _zipfile.ZipFile(out, "w", compression=_zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            info = _zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = _zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            z.writestr(info, data, compresslevel=6)
+    return out.getvalue()
+
+
+def test_package_writer_matches_zipfile_byte_for_byte():
+    from drafter.compiled import _member, _zip
+
+    entries = [
+        ("[Content_Types].xml", b"<Types/>" * 50),
+        ("word/document.xml", "<w:document>Nguyễn Thị Ánh</w:document>".encode() * 200),
+        ("word/média/ünïcode.xml", b""),
+        ("docProps/core.xml", bytes(range(256)) * 40),
+    ]
+    assert _zip(entries, {}) == _zipfile_reference(entries)
+    # Reusing members deflated earlier, and swapping parts in, changes nothing but the parts.
+    packed = {n: _member(n, d) for n, d in entries}
+    swapped = {"word/document.xml": b"<w:document/>", "customXml/new.xml": b"<new/>"}
+    expected = [(n, swapped.get(n, d)) for n, d in entries] + [("customXml/new.xml", b"<new/>")]
+    assert _zip(entries, swapped, packed) == _zipfile_reference(expected)

@@ -315,3 +315,37 @@ def test_loopcontext_is_reachable_only_through_its_allowlist():
     loop = LoopContext(iter([1]), jinja2.Undefined)
     assert env.is_safe_attribute(loop, "index", 1)
     assert not env.is_safe_attribute(loop, "_iterator", None)
+
+
+def test_rules_evaluated_together_agree_with_each_alone():
+    from drafter.sandbox import evaluate, evaluate_all
+
+    context = {"a": 1, "b": "", "items": (1, 2, 3)}
+    rules = ["a == 1", "b", "items|length > 2", "not a", "a and items", "'{' in b"]
+    names = [f"rule {n}" for n in range(len(rules))]
+    together = evaluate_all(rules, context, names=names)
+    assert together == [
+        bool(evaluate(r, context, name=n)) for r, n in zip(rules, names, strict=True)
+    ]
+    assert together == [True, False, True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [("missing_name", "rule 1: unknown variable: 'missing_name'"), ("a.__class__", "rule 1")],
+)
+def test_a_failing_rule_among_many_is_named_alone(bad, message):
+    from drafter.errors import TemplateError
+    from drafter.sandbox import evaluate_all
+
+    with pytest.raises(TemplateError) as caught:
+        evaluate_all(["a == 1", bad, "true"], {"a": 1}, names=["rule 0", "rule 1", "rule 2"])
+    assert str(caught.value).startswith(message)
+
+
+def test_a_rule_holding_template_delimiters_cannot_shift_the_others():
+    from drafter.sandbox import evaluate_all
+
+    # Batched, this rule would close the combined template's tag early; it is evaluated alone.
+    rules = ['"}}{{ 1 }}" == "x"', "true"]
+    assert evaluate_all(rules, {}, names=["r0", "r1"]) == [False, True]
