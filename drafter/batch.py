@@ -167,6 +167,19 @@ def _input_fingerprint(data: Any) -> str:
     ).hexdigest()
 
 
+def _torn(path: Path, data: bytes) -> bool:
+    """Whether a file holds only the start of ``data``: a write a crash cut short, not an edit.
+
+    Documents are not synced one by one, so after a power failure a file the journal lists may
+    be empty or cut off; an attorney's edit is never a strict prefix of what drafter wrote.
+    """
+    try:
+        size = path.stat().st_size
+        return size < len(data) and data.startswith(path.read_bytes()[:size])
+    except OSError:
+        return False
+
+
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -224,19 +237,18 @@ def _draft_row(
     out_dir = Path(job.out_dir)
     if prior and not job.force:
         previous = out_dir / prior["output"]
-        if previous.exists():
-            on_disk = _sha256_file(previous)
-            status = "skipped" if on_disk == prior["sha256"] else "kept"
+        if previous.exists() and _sha256_file(previous) == prior["sha256"]:
             return RowResult(
                 number,
-                status,
+                "skipped",
                 prior["output"],
                 prior["sha256"],
-                "" if status == "skipped" else on_disk,
+                "",
                 input_sha,
                 job.library_sha256,
                 prior.get("pdf", ""),
             )
+        # Otherwise draft it: the new bytes tell an edit (kept) from a crash's torn write.
     try:
         case = parse_case(data, source=f"{sheet_name} row {number}", today=job.today)
         result = draft(
@@ -254,15 +266,27 @@ def _draft_row(
                 number, "skipped", result.filename, sha, "", input_sha, job.library_sha256
             )
         written_before = job.owned.get(result.filename)
-        edited = existing is not None and written_before is not None and existing != written_before
+        torn = existing is not None and _torn(target, result.docx)
+        edited = (
+            existing is not None
+            and written_before is not None
+            and existing != written_before
+            and not torn
+        )
         if edited and not job.overwrite_edited:
             # This batch wrote the file and someone has changed it since: their work wins.
             return RowResult(
                 number, "kept", result.filename, sha, existing or "", input_sha, job.library_sha256
             )
         # Replace a file only if asked, or if this batch wrote it and nobody has edited it since.
-        ours = existing is not None and written_before == existing
-        write_atomic(target, result.docx, force=job.force or ours or edited)
+        ours = (
+            existing is not None
+            and written_before is not None
+            and (written_before == existing or torn)
+        )
+        # Not synced file by file: the batch syncs once before its manifest names the files,
+        # and a file a crash tore is redrafted on the resume (see _torn).
+        write_atomic(target, result.docx, force=job.force or ours or edited, durable=False)
         stale_pdf = job.owned_pdfs.get(result.filename)
         if stale_pdf and existing != sha:
             # The PDF showed the old document; it would now contradict the new one.
@@ -598,6 +622,8 @@ def _run_locked(
             ordered, options.out_dir, workers, options.force, echo
         )
     ordered += _earlier_documents(options.out_dir, ordered, prior, finished=not stop_reason)
+    if any(r.status == "drafted" for r in ordered):
+        os.sync()  # the documents reach the disk before the manifest that names them
     try:
         with _uninterrupted():
             _write_manifest(options.out_dir, ordered, library_sha, options)

@@ -164,8 +164,11 @@ def prepare_out_dir(out_dir: Path, *, create: bool = False) -> Path:
     return out_dir
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` all at once: a reader sees the old file or the new, never half.
+
+    With ``durable`` (the default) the data reaches the disk before the file is published; a
+    batch passes False and syncs once before its manifest names the files.
 
     Raises:
         OutputExistsError: ``path`` exists and ``force`` is false.
@@ -190,7 +193,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if force:
             os.replace(tmp, path)
         else:

@@ -208,6 +208,22 @@ def test_changed_row_is_redrafted_and_tampered_file_is_not_overwritten(tmp_path)
     assert tampered.read_bytes() != b"attorney's edits"
 
 
+@pytest.mark.parametrize("keep", [0, 100])
+def test_a_document_a_crash_cut_short_is_redrafted_not_kept(tmp_path, keep):
+    # Documents are synced once per batch, not one by one: after a power failure a file the
+    # manifest lists may be empty or cut off. That is not an edit, and it is drafted again.
+    header, rows = sample_rows()
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    first, _ = run(tmp_path, sheet)
+    torn = tmp_path / "out" / first.results[2].output
+    whole = torn.read_bytes()
+    torn.write_bytes(whole[:keep])
+    report, _ = run(tmp_path, sheet)
+    assert report.results[2].status == "drafted" and report.ok
+    assert torn.read_bytes() == whole
+    assert report.count("skipped") == len(SAMPLES) - 1
+
+
 def test_interrupted_run_resumes_without_redrafting(tmp_path, monkeypatch):
     import drafter.batch as batch
 
