@@ -155,6 +155,52 @@ def template_properties(model: type) -> tuple[str, ...]:
 _PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
 
 
+class _LazyValues(Mapping[str, Any]):
+    """A record's values, each converted the first time a template reads it.
+
+    A document reads a fraction of the case and of the legal assessment; converting only that
+    keeps drafting fast. The names are fixed when the record is made (membership needs no
+    conversion), and case models are not changed once validated, so a value read late is the
+    value the record was made from.
+    """
+
+    __slots__ = ("_cache", "_known", "_names", "_source")
+
+    def __init__(self, source: Any, names: tuple[str, ...]) -> None:
+        self._source = source
+        self._names = names
+        self._known = _known(names)
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._cache[name]
+        except KeyError:
+            if name not in self._known:
+                raise
+        value = self._cache[name] = as_record(getattr(self._source, name))
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+_KNOWN: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _known(names: tuple[str, ...]) -> frozenset[str]:
+    """The names as a set, made once per record shape."""
+    if names not in _KNOWN:
+        _KNOWN[names] = frozenset(names)
+    return _KNOWN[names]
+
+
 _PASS_THROUGH = (Record, enum.Enum, *_PLAIN)
 
 
@@ -197,7 +243,10 @@ def as_record(value: Any) -> Any:
     shape = _shape(type(value))
     if shape is not None:
         kind, names = shape
-        return kind(type(value).__name__, {name: as_record(getattr(value, name)) for name in names})
+        record = kind.__new__(kind)
+        object.__setattr__(record, "_kind", type(value).__name__)
+        object.__setattr__(record, "_values", _LazyValues(value, names))
+        return record
     if isinstance(value, (list, tuple)):
         return tuple(as_record(v) for v in value)
     if isinstance(value, Mapping):

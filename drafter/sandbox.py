@@ -66,6 +66,10 @@ __all__ = [
 # Characters XML 1.0 forbids (one would make the document unreadable), and the private-use
 # characters that mark exhibit references: data printed into a template never carries them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]")
+_SPECIAL = re.compile(
+    "[&<>\"'*\\[\\]_\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]"
+)
+"""What :func:`_finalize` must strip (``_XML_INVALID``), escape, or defuse (markup, braces)."""
 
 
 # --------------------------------------------------------------------------- bounds
@@ -585,7 +589,11 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, dt.date):
         return format_date(value)
     _check_int(value, "printing")
-    text = _XML_INVALID.sub("", str(value))
+    text = str(value)
+    if not _SPECIAL.search(text):  # most values: nothing to strip, escape or protect
+        budget.charge_output(len(text))
+        return Markup(text)
+    text = _XML_INVALID.sub("", text)
     budget.charge_output(len(text))
     escaped = str(escape(text)).replace("*", "&#42;").replace("[", "&#91;").replace("]", "&#93;")
     return Markup(protect_braces(escaped))
