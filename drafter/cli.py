@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import api
-from .documents import DOCUMENTS, get_document
 from .errors import DrafterError, UserError
 
-_DOCUMENT = click.Choice(sorted(DOCUMENTS))
+
+class _Later:
+    """A module imported when first used, so ``drafter --help`` starts without the engine."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+if TYPE_CHECKING:
+    from . import api, documents
+else:
+    api = _Later("drafter.api")
+    documents = _Later("drafter.documents")
+
+
+class _DocumentChoice(click.Choice):  # type: ignore[type-arg]
+    """The document kinds, read from :mod:`drafter.documents` only when an option needs them."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        """The document kind ids, sorted."""
+        return tuple(sorted(documents.DOCUMENTS))
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        pass  # click.Choice sets it on creation; the kinds are read when needed
+
+
+_DOCUMENT = _DocumentChoice()
 
 
 class _Group(click.Group):
@@ -221,7 +254,7 @@ def validate(cases: tuple[Path, ...], document: str | None) -> None:
         try:
             case = api.load_case(path)
             if document:
-                get_document(document).require(case, source=str(path))
+                documents.get_document(document).require(case, source=str(path))
         except UserError as exc:
             failures += 1
             click.echo(f"Error: {exc}", err=True)
@@ -266,7 +299,7 @@ def documents_cmd() -> None:
     Example:
         drafter documents
     """
-    for kind in DOCUMENTS.values():
+    for kind in documents.DOCUMENTS.values():
         click.echo(f"{kind.id:<14} {kind.description}")
 
 
