@@ -23,12 +23,13 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -103,15 +104,26 @@ class CompiledTemplate:
     Create it with :func:`compile_template`, which caches by path and modification time.
     """
 
-    def __init__(self, path: Path, env: jinja2.Environment, *, source_name: str | None = None):
-        self.path = Path(path)
-        self.name = source_name or str(path)
+    def __init__(
+        self,
+        source: Path | bytes,
+        env: jinja2.Environment,
+        *,
+        source_name: str | None = None,
+        sandboxed: bool = True,
+    ):
+        self.path = source if isinstance(source, Path) else None
+        self.name = source_name or (str(source) if isinstance(source, Path) else "<template>")
         self.env = env
-        _check_template_file(self.path)
+        self._sandboxed = sandboxed
         try:
-            data = read_bytes(
-                self.path, what="Word template", max_bytes=input_limits().package_bytes
-            )
+            if isinstance(source, Path):
+                _check_template_file(source)
+                data = read_bytes(
+                    source, what="Word template", max_bytes=input_limits().package_bytes
+                )
+            else:
+                data = source
             check_zip(
                 data, source=self.name, what="Word template", not_zip="not a Word .docx document"
             )
@@ -126,6 +138,12 @@ class CompiledTemplate:
         # docxtpl's own XML patching and post-processing, borrowed from a template instance.
         self._docxtpl = DocxTemplate(io.BytesIO(data))
         self._docxtpl.docx = document
+        package = document.part.package
+        self._docx_parts = {str(p.partname).lstrip("/"): p for p in package.iter_parts()}
+        # What the template's package holds, to see what a render (a hyperlink, an image) adds.
+        self._base_rels = {name: set(p.rels) for name, p in self._docx_parts.items()}
+        self.current_rendering_part: Any = document.part
+        """The python-docx part being rendered (docxtpl's InlineImage inserts its picture here)."""
         entries = dict(self._entries)
         main = entries["word/document.xml"].decode("utf-8")
         start, end = main.index("<w:body"), main.rindex("</w:body>") + len("</w:body>")
@@ -185,11 +203,13 @@ class CompiledTemplate:
             TemplateError: an unknown variable, a forbidden operation or another failure inside
                 the template, naming the template, the part and the paragraph.
         """
-        # Templates see data, never objects with methods: models become read-only records.
-        context = {str(k): as_record(v) for k, v in context.items()}
+        if self._sandboxed:
+            # Templates see data, never objects with methods: models become read-only records.
+            context = {str(k): as_record(v) for k, v in context.items()}
         replaced: dict[str, bytes] = {}
         docpr_ids = iter(range(1001, 1_000_000))
         for part in self._parts:
+            self.current_rendering_part = self._docx_parts.get(part.name)
             try:
                 xml = part.template.render(context)
             except TEMPLATE_FAILURES as exc:
@@ -214,11 +234,82 @@ class CompiledTemplate:
             else:
                 replaced[part.name] = xml.encode("utf-8")
         replaced["docProps/core.xml"] = self._core_xml(context, properties)
+        replaced.update(self._added_to_package())
         return _zip(self._entries, replaced, self._packed)
 
+    def _added_to_package(self) -> dict[str, bytes]:
+        """What hyperlinks and images added to the package: new parts, relationships, types.
+
+        ``build_url_id`` before a render and an InlineImage during one relate the part to a
+        URL or a new image part, as docxtpl does; the package then needs the part's new
+        relationships, the image itself and its content type, or the link points nowhere.
+        """
+        package = self._docxtpl.docx.part.package
+        parts = list(package.iter_parts())
+        out: dict[str, bytes] = {}
+        for part in parts:
+            name = str(part.partname).lstrip("/")
+            if name not in self._docx_parts:
+                out[name] = part.blob
+            if set(part.rels) != self._base_rels.get(name, set()):
+                out[str(part.partname.rels_uri).lstrip("/")] = part.rels.xml
+        if any(str(p.partname).lstrip("/") not in self._docx_parts for p in parts):
+            out["[Content_Types].xml"] = _ContentTypesItem.from_parts(parts).blob  # type: ignore[no-untyped-call]
+        return out
+
+    # -- docxtpl's API ---------------------------------------------------------------------
+
+    @property
+    def docx(self) -> Any:
+        """The template's python-docx document (docxtpl's InlineImage reads it)."""
+        return self._docxtpl.docx
+
+    def build_url_id(self, url: str) -> str:
+        """Relate the document to ``url`` for a RichText hyperlink, as docxtpl does."""
+        return str(self._docxtpl.build_url_id(url))
+
+    def _unsupported(self, what: str) -> TemplateError:
+        return TemplateError(
+            f"{self.name}: {what} is not supported by the compiled renderer",
+            hint="Render this template with docxtpl's DocxTemplate instead.",
+        )
+
+    def new_subdoc(self, docpath: Any = None) -> Any:
+        """Not supported: subdocuments need docxtpl's own renderer."""
+        raise self._unsupported("a subdocument (new_subdoc)")
+
+    def get_docx(self) -> Any:
+        """Not supported: docxtpl's Subdoc reaches the document through it."""
+        raise self._unsupported("a subdocument (Subdoc)")
+
+    def replace_pic(self, embedded_file: Any, dst_file: Any) -> None:
+        """Not supported: replacing pictures needs docxtpl's own renderer."""
+        raise self._unsupported("replace_pic")
+
+    def replace_media(self, src_file: Any, dst_file: Any) -> None:
+        """Not supported: replacing media needs docxtpl's own renderer."""
+        raise self._unsupported("replace_media")
+
+    def replace_embedded(self, src_file: Any, dst_file: Any) -> None:
+        """Not supported: replacing embedded files needs docxtpl's own renderer."""
+        raise self._unsupported("replace_embedded")
+
+    def replace_zipname(self, zipname: Any, dst_file: Any) -> None:
+        """Not supported: replacing package members needs docxtpl's own renderer."""
+        raise self._unsupported("replace_zipname")
+
     def _core_xml(self, context: dict[str, Any], properties: DocProperties | None) -> bytes:
+        core = self._core
+        # What neither drafter nor docxtpl renders is kept as the template has it.
+        kept = {
+            "keywords": core.keywords or "",
+            "category": core.category or "",
+            "content_status": core.content_status or "",
+            "version": core.version or "",
+            "revision": str(core.revision or 1),
+        }
         if properties is not None:
-            stamp = dt.datetime.combine(properties.created, dt.time(12, 0))
+            stamp: dt.datetime | None = dt.datetime.combine(properties.created, dt.time(12, 0))
             fields = {
                 "title": properties.title,
                 "subject": properties.subject,
@@ -228,35 +319,53 @@ class CompiledTemplate:
                 "language": "",
                 "last_modified_by": properties.author,
             }
-        else:
-            try:
-                fields = {k: t.render(context) for k, t in self._properties.items()}
-            except TEMPLATE_FAILURES as exc:
-                raise TemplateError(
-                    f"{self.name} (document properties): {describe_failure(exc)}"
-                ) from None
-            fields["last_modified_by"] = self._core.last_modified_by or ""
-            stamp = self._core.created or dt.datetime(2000, 1, 1)
-        return _core_properties_xml(fields, stamp)
+            return _core_properties_xml({**fields, **kept}, stamp, stamp)
+        try:
+            fields = {k: t.render(context) for k, t in self._properties.items()}
+        except TEMPLATE_FAILURES as exc:
+            raise TemplateError(
+                f"{self.name} (document properties): {describe_failure(exc)}"
+            ) from None
+        fields["last_modified_by"] = core.last_modified_by or ""
+        return _core_properties_xml({**fields, **kept}, core.created, core.modified)
 
 
-_LISTING = re.compile("[\t\n\a\f]")
-"""The characters docxtpl's ``resolve_listing`` turns into tabs, breaks and paragraphs."""
+_CORE_TAGS = (
+    ("dc:title", "title"),
+    ("dc:subject", "subject"),
+    ("dc:creator", "author"),
+    ("cp:keywords", "keywords"),
+    ("dc:description", "comments"),
+    ("dc:identifier", "identifier"),
+    ("dc:language", "language"),
+    ("cp:lastModifiedBy", "last_modified_by"),
+    ("cp:revision", "revision"),
+    ("cp:category", "category"),
+    ("cp:contentStatus", "content_status"),
+    ("cp:version", "version"),
+)
 
 
-def _core_properties_xml(fields: dict[str, str], stamp: dt.datetime) -> bytes:
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    tags = [
-        ("dc:title", fields.get("title", "")),
-        ("dc:subject", fields.get("subject", "")),
-        ("dc:creator", fields.get("author", "")),
-        ("dc:description", fields.get("comments", "")),
-        ("dc:identifier", fields.get("identifier", "")),
-        ("dc:language", fields.get("language", "")),
-        ("cp:lastModifiedBy", fields.get("last_modified_by", "")),
-        ("cp:revision", "1"),
-    ]
-    body = "".join(f"<{tag}>{xml_escape(value)}</{tag}>" for tag, value in tags if value)
+def _core_properties_xml(
+    fields: dict[str, str], created: dt.datetime | None, modified: dt.datetime | None
+) -> bytes:
+    """docProps/core.xml with the non-empty ``fields``, and the dates when there are any."""
+    dates = "".join(
+        f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{when.strftime("%Y-%m-%dT%H:%M:%SZ")}'
+        f"</dcterms:{tag}>"
+        for tag, when in (("created", created), ("modified", modified))
+        if when is not None
+    )
+    body = "".join(
+        f"<{tag}>{xml_escape(fields[key])}</{tag}>"
+        for tag, key in _CORE_TAGS
+        if fields.get(key) and tag not in ("cp:category", "cp:contentStatus", "cp:version")
+    )
+    tail = "".join(
+        f"<{tag}>{xml_escape(fields[key])}</{tag}>"
+        for tag, key in _CORE_TAGS
+        if fields.get(key) and tag in ("cp:category", "cp:contentStatus", "cp:version")
+    )
     return (
         _XML_DECL
         + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -264,10 +373,14 @@ def _core_properties_xml(fields: dict[str, str], stamp: dt.datetime) -> bytes:
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         + body
-        + f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-        + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+        + dates
+        + tail
         + "</cp:coreProperties>"
     ).encode("utf-8")
+
+
+_LISTING = re.compile("[\t\n\a\f]")
+"""The characters docxtpl's ``resolve_listing`` turns into tabs, breaks and paragraphs."""
 
 
 @dataclass(frozen=True)
@@ -359,17 +472,48 @@ def _cached(path: str, mtime_ns: int, size: int, source_name: str) -> CompiledTe
     return CompiledTemplate(Path(path), environment(), source_name=source_name)
 
 
-def compile_template(path: str | Path, *, source_name: str | None = None) -> CompiledTemplate:
-    """Compile a Word template for the sandboxed environment, once per file version.
+def compile_template(
+    source: str | Path | BinaryIO,
+    *,
+    jinja_env: jinja2.Environment | None = None,
+    autoescape: bool = False,
+    source_name: str | None = None,
+) -> CompiledTemplate:
+    """Compile a Word template once, to render it many times as docxtpl would.
+
+    Args:
+        source: the template's path, or a binary file object holding it.
+        jinja_env: render with this Jinja environment, exactly as ``DocxTemplate.render``
+            does with it. Without one, drafter's sandbox renders (strict, autoescaping,
+            bounded: what drafter itself always uses), and a path is compiled once per
+            version of the file.
+        autoescape: as ``DocxTemplate.render``'s: turn on ``jinja_env``'s autoescaping (the
+            sandbox always escapes).
+        source_name: how errors name the template (default: its path).
 
     Raises:
         TemplateError: the file is missing, not a .docx, or has a Jinja syntax error (naming the
             part and paragraph).
     """
-    path = Path(path)
-    _check_template_file(path)
-    stat = path.stat()
-    return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, source_name or str(path))
+    if jinja_env is not None and autoescape:
+        jinja_env.autoescape = True  # what docxtpl does with the same arguments
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        _check_template_file(path)
+        if jinja_env is None:
+            stat = path.stat()
+            return _cached(
+                str(path.resolve()), stat.st_mtime_ns, stat.st_size, source_name or str(path)
+            )
+        return CompiledTemplate(path, jinja_env, source_name=source_name, sandboxed=False)
+    data = source.read(input_limits().package_bytes + 1)
+    if len(data) > input_limits().package_bytes:
+        raise TemplateError(f"{source_name or '<template>'}: larger than a Word template may be")
+    if jinja_env is None:
+        from .sandbox import environment
+
+        return CompiledTemplate(data, environment(), source_name=source_name)
+    return CompiledTemplate(data, jinja_env, source_name=source_name, sandboxed=False)
 
 
 def _check_template_file(template: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -229,3 +230,166 @@ def test_package_writer_matches_zipfile_byte_for_byte():
     swapped = {"word/document.xml": b"<w:document/>", "customXml/new.xml": b"<new/>"}
     expected = [(n, swapped.get(n, d)) for n, d in entries] + [("customXml/new.xml", b"<new/>")]
     assert _zip(entries, swapped, packed) == _zipfile_reference(expected)
+
+
+# --------------------------------------------------------------------------- docxtpl compatibility
+
+REL_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def png_file(path):
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def simple_template(path, lines, **core):
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    for key, value in core.items():
+        setattr(d.core_properties, key, value)
+    d.save(str(path))
+    return path
+
+
+def rels(data, part="word/_rels/document.xml.rels"):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read(part))
+    return {(r.get("Id"), r.get("Type"), r.get("Target"), r.get("TargetMode")) for r in root}
+
+
+def test_a_custom_jinja_environment_renders_as_docxtpl_renders_with_it(tmp_path):
+    import jinja2
+
+    path = simple_template(tmp_path / "t.docx", ["{{ name|shout }} {{ missing }}", "{{ amp }}"])
+    ctx = {"name": "ana", "amp": "A & B"}
+
+    def env():
+        e = jinja2.Environment()
+        e.filters["shout"] = lambda v: v.upper() + "!"
+        return e
+
+    for autoescape in (False, True):
+        ours = compile_template(path, jinja_env=env(), autoescape=autoescape).render(ctx)
+        tpl = DocxTemplate(str(path))
+        tpl.render(ctx, jinja_env=env(), autoescape=autoescape)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        assert parts(ours) == parts(buffer.getvalue())
+    # Without an environment, drafter's sandbox: strict about the undefined name.
+    with pytest.raises(TemplateError, match="missing"):
+        compile_template(path).render({**ctx})
+
+
+def test_a_file_object_compiles_like_a_path(tmp_path):
+    path = feature_template(tmp_path / "features.docx")
+    with path.open("rb") as fh:
+        from_file = compile_template(fh, source_name="features.docx")
+    assert parts(from_file.render(context())) == parts(compile_template(path).render(context()))
+
+
+def test_hyperlinks_keep_their_relationship(tmp_path):
+    path = simple_template(tmp_path / "t.docx", ["See {{r link }}."])
+    compiled = compile_template(path)
+    link = RichText("the court's site", url_id=compiled.build_url_id("https://example.org/ecas"))
+    ours = compiled.render({"link": link})
+    tpl = DocxTemplate(str(path))
+    theirs_link = RichText("the court's site", url_id=tpl.build_url_id("https://example.org/ecas"))
+    tpl.render({"link": theirs_link}, jinja_env=environment(), autoescape=True)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    assert parts(ours) == parts(buffer.getvalue())
+    assert rels(ours) == rels(buffer.getvalue())
+    linked = [r for r in rels(ours) if r[1] == REL_HYPERLINK]
+    assert linked and linked[0][2] == "https://example.org/ecas" and linked[0][3] == "External"
+    # The link's id in the body names that relationship.
+    assert f'r:id="{linked[0][0]}"'.encode() in zipfile.ZipFile(io.BytesIO(ours)).read(
+        "word/document.xml"
+    )
+
+
+def test_an_inline_image_is_written_with_its_part_and_content_type(tmp_path):
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    path = simple_template(tmp_path / "t.docx", ["Seal: {{ seal }}"])
+    image = png_file(tmp_path / "seal.png")
+    compiled = compile_template(path)
+    ours = compiled.render({"seal": InlineImage(compiled, str(image), width=Mm(20))})
+    tpl = DocxTemplate(str(path))
+    tpl.render(
+        {"seal": InlineImage(tpl, str(image), width=Mm(20))},
+        jinja_env=environment(),
+        autoescape=True,
+    )
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    theirs = buffer.getvalue()
+    assert parts(ours) == parts(theirs)
+    assert rels(ours) == rels(theirs)
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert media and z.read(media[0]) == image.read_bytes()
+        assert b'Extension="png"' in z.read("[Content_Types].xml")
+    # A word processor's view of it: python-docx finds the picture.
+    assert docx.Document(io.BytesIO(ours)).inline_shapes[0].width == Mm(20)
+
+
+def test_core_properties_the_renderer_does_not_set_are_kept(tmp_path):
+    path = simple_template(
+        tmp_path / "t.docx",
+        ["Hello"],
+        title="Letter for {{ name }}",
+        keywords="pd, letter",
+        category="Intake",
+        content_status="Draft",
+        version="7",
+        revision=4,
+    )
+    ours = docx.Document(io.BytesIO(compile_template(path).render({"name": "Ana"}))).core_properties
+    assert ours.title == "Letter for Ana"
+    assert (ours.keywords, ours.category, ours.content_status, ours.version, ours.revision) == (
+        "pd, letter",
+        "Intake",
+        "Draft",
+        "7",
+        4,
+    )
+    template = docx.Document(str(path)).core_properties
+    assert ours.created == template.created and ours.modified == template.modified
+    drafted = compile_template(path).render(
+        {"name": "Ana"},
+        properties=DocProperties(title="T", subject="S", author="A", created=dt.date(2026, 11, 20)),
+    )
+    props = docx.Document(io.BytesIO(drafted)).core_properties
+    assert (props.title, props.keywords, props.category) == ("T", "pd, letter", "Intake")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.new_subdoc(),
+        lambda t: t.replace_pic("a.png", "b.png"),
+        lambda t: t.replace_media("a.png", "b.png"),
+    ],
+)
+def test_what_the_compiled_renderer_cannot_do_is_a_clear_error(tmp_path, call):
+    compiled = compile_template(simple_template(tmp_path / "t.docx", ["x"]))
+    with pytest.raises(TemplateError, match="not supported by the compiled renderer"):
+        call(compiled)
