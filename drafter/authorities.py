@@ -16,11 +16,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .errors import ClauseError, UserError
 from .inputs import check_data, excerpt, read_text
+from .yamlcache import load_safe_yaml
 
 __all__ = ["Authority", "Registry", "Status"]
 
@@ -98,7 +98,7 @@ class Registry:
         """
         try:
             raw = check_data(
-                YAML(typ="safe").load(read_text(path, what="authority registry")),
+                load_safe_yaml(read_text(path, what="authority registry")),
                 source=str(path),
             )
         except UserError as exc:

@@ -16,13 +16,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .authorities import Registry
 from .errors import ClauseError, UserError
 from .inputs import check_data, excerpt, read_text
 from .model import ExhibitKind
+from .yamlcache import load_safe_yaml, save
 
 __all__ = [
     "Clause",
@@ -124,7 +124,7 @@ def parse_clause(
             "settings, and another '---' line"
         )
     try:
-        raw = YAML(typ="safe").load(match.group(1))
+        raw = load_safe_yaml(match.group(1))
     except MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 2) if exc.problem_mark else 1
         raise ClauseError(f"{path}:{line}: front matter is not valid YAML: {exc.problem}") from None
@@ -195,6 +195,7 @@ class ClauseLibrary:
             for clause in cls(read_clause_dir(overlay, origin=str(overlay)), registry):
                 base[clause.id] = clause
         active = [c for c in base.values() if not c.meta.disabled]
+        save()  # what was parsed afresh, for the next start
         return cls(sorted(active, key=lambda c: c.id), registry)
 
     def __iter__(self) -> Iterator[Clause]:
