@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
 from .lifeline import die_with_parent
 from .pdf import convert_to_pdf
-from .render import TEMP_MARK, prepare_out_dir, write_atomic
+from .render import TEMP_MARK, atomic_writer, prepare_out_dir, write_atomic
 from .sheet import (
     Row,
     RowError,
@@ -99,7 +99,7 @@ class BatchOptions:
     """For an XLSX workbook, the worksheet to read (default: the active one)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowResult:
     """What happened to one row."""
 
@@ -594,6 +594,9 @@ def _run_locked(
     with _open_journal(journal_path) as journal:
 
         def record(result: RowResult) -> None:
+            # One copy of the strings every row repeats, however long the sheet.
+            shared = library_sha if result.library_sha256 == library_sha else result.library_sha256
+            result = replace(result, status=sys.intern(result.status), library_sha256=shared)
             results[result.row] = result
             journal.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
             journal.flush()
@@ -787,31 +790,40 @@ def _mark_duplicates(results: list[RowResult]) -> None:
 def _write_manifest(
     out_dir: Path, results: list[RowResult], library_sha: str, options: BatchOptions
 ) -> Path:
-    rows = [asdict(r) for r in results]
-    summary = {
-        "sheet": str(options.sheet),
-        "document": options.document,
-        "library_sha256": library_sha,
-        "counts": {s: sum(1 for r in results if r.status == s) for s in STATUSES},
-        "rows": rows,
-    }
-    write_atomic(
-        out_dir / "manifest.json",
-        json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8"),
-        force=True,
+    """Write manifest.json and manifest.csv row by row, so memory does not grow with the sheet."""
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
+    head = json.dumps(
+        {
+            "sheet": str(options.sheet),
+            "document": options.document,
+            "library_sha256": library_sha,
+            "counts": counts,
+        },
+        indent=2,
+        ensure_ascii=False,
     )
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow(
-            {
-                **{k: r[k] for k in MANIFEST_FIELDS if k != "errors"},
-                "errors": " | ".join(r["errors"]),
-            }
-        )
+    with atomic_writer(out_dir / "manifest.json") as fh:
+        # The summary, then "rows" one record at a time: the same JSON a single dump would give.
+        fh.write(head[:-2].encode("utf-8") + b',\n  "rows": [')
+        for n, r in enumerate(results):
+            row = json.dumps(asdict(r), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            fh.write((",\n    " if n else "\n    ").encode("utf-8") + row.encode("utf-8"))
+        fh.write(b"\n  ]\n}" if results else b"]\n}")
     target = out_dir / "manifest.csv"
-    write_atomic(target, buffer.getvalue().encode("utf-8"), force=True)
+    with atomic_writer(target) as fh:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        writer = csv.DictWriter(text, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for r in results:
+            record = asdict(r)
+            writer.writerow(
+                {
+                    **{k: record[k] for k in MANIFEST_FIELDS if k != "errors"},
+                    "errors": " | ".join(record["errors"]),
+                }
+            )
+        text.flush()
+        text.detach()
     return target
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from docxtpl import RichText
 
@@ -183,6 +184,28 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool 
         raise UserError(f"{path}: is a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path.parent}: cannot write there: {exc.strerror}") from None
+    with atomic_writer(path, replace=force, durable=durable) as fh:
+        fh.write(data)
+    return path
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, replace: bool = True, durable: bool = True) -> Iterator[BinaryIO]:
+    """Write a file piece by piece; it is published whole when the block ends.
+
+    Used directly for files too large to build in memory first (a batch's manifest). On an error
+    inside the block nothing is published and an old file stays as it was. Without ``replace``,
+    a file that appeared meanwhile is not overwritten; without ``durable``, the data is not
+    synced to disk first.
+
+    Raises:
+        OutputExistsError: without ``replace``, the file exists by the time it is published.
+        UserError: the directory cannot be written, or the disk fills.
+    """
+    path = Path(path)
+    try:
         fd, tmp = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.{TEMP_MARK}", suffix=".part"
         )
@@ -191,11 +214,11 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool 
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        if force:
+        if replace:
             os.replace(tmp, path)
         else:
             _publish_no_clobber(Path(tmp), path)
@@ -205,7 +228,6 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 def _umask() -> int:

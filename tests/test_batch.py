@@ -676,17 +676,19 @@ def test_ctrl_c_while_the_manifests_are_written_leaves_them_agreeing(tmp_path, m
 
     header, rows = sample_rows()
     sheet = write_csv(tmp_path / "c.csv", header, rows[:2])
-    real = batch.write_atomic
+    real = batch.atomic_writer
     calls = {"n": 0}
 
-    def interrupted(path, data, **kw):
+    @contextlib.contextmanager
+    def interrupted(path):
         calls["n"] += path.name == "manifest.json"
         if path.name == "manifest.json" and calls["n"] == 1:
             os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between the two manifests
             os.kill(os.getpid(), signal.SIGINT)  # and again, impatiently
-        return real(path, data, **kw)
+        with real(path) as fh:
+            yield fh
 
-    monkeypatch.setattr(batch, "write_atomic", interrupted)
+    monkeypatch.setattr(batch, "atomic_writer", interrupted)
     report, _ = run(tmp_path, sheet)
     assert report.interrupted and report.stop_reason == "interrupted"
     assert calls["n"] == 1
@@ -698,3 +700,15 @@ def test_ctrl_c_while_the_manifests_are_written_leaves_them_agreeing(tmp_path, m
         (str(r["row"]), r["status"], r["sha256"]) for r in data["rows"]
     ]
     assert len(csv_rows) == 2
+
+
+def test_the_manifest_written_row_by_row_is_the_json_a_single_dump_gives(tmp_path):
+    header, rows = sample_rows()
+    rows[1]["respondent.a_number"] = "not a number"  # a failed row, with errors, in the middle
+    sheet = write_csv(tmp_path / "c.csv", header, rows)
+    report, _ = run(tmp_path, sheet)
+    text = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, ensure_ascii=False)
+    assert [r["row"] for r in data["rows"]] == [r.row for r in report.results]
+    assert data["counts"]["failed"] == 1 and data["rows"][1]["errors"]
