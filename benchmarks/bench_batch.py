@@ -155,6 +155,8 @@ def peak_memory_mb(
     code = (
         "import sys, datetime as dt; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
         "from drafter.batch import BatchOptions, run_batch;"
+        "from drafter.inputs import set_input_limits;"
+        "set_input_limits(max_mb=max(50, Path(sys.argv[2]).stat().st_size / 2**20 + 1));"
         "r = run_batch(BatchOptions(sheet=Path(sys.argv[2]), document=sys.argv[3], out_dir=Path(sys.argv[4]),"
         " workers=int(sys.argv[5]), today=dt.date(2026, 11, 23)), echo=lambda _l: None);"
         "sys.exit(0 if r.ok else 1)"

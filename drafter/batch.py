@@ -275,8 +275,16 @@ def _draft_row(
         )
         if edited and not job.overwrite_edited:
             # This batch wrote the file and someone has changed it since: their work wins.
+            pdf = prior.get("pdf", "") if prior and prior["output"] == result.filename else ""
             return RowResult(
-                number, "kept", result.filename, sha, existing or "", input_sha, job.library_sha256
+                number,
+                "kept",
+                result.filename,
+                sha,
+                existing or "",
+                input_sha,
+                job.library_sha256,
+                pdf,
             )
         # Replace a file only if asked, or if this batch wrote it and nobody has edited it since.
         ours = (
@@ -618,6 +626,7 @@ def _run_locked(
             # Every worker has stopped: a temporary file left now belongs to one that was killed.
             _clean_partials(options.out_dir)
     ordered = [results[k] for k in sorted(results)]
+    results.clear()  # one list of the results from here on, however long the sheet
     _mark_duplicates(ordered)
     pdf_failures: list[str] = []
     if options.pdf and not stop_reason:

@@ -259,8 +259,8 @@ class ClauseScope:
         too, finds none), long residence (ten years or more), a citizen or resident spouse,
         citizen children, care of a seriously ill child, military service (the respondent's or
         a relative's), cooperation with law enforcement and a clear path to permanent
-        residence. Letters and motions argue from
-        the same list, so they cannot disagree about what favours the client.
+        residence. Letters and motions argue from the same list, so they cannot disagree about
+        what favours the client.
         """
         case = self.case
         law = self.law if self.law is not None else assess(case)
