@@ -152,6 +152,7 @@ def render(
     """
     api.prepare_out_dir(out_dir)
     loaded = api.load_case(case)
+    documents.get_document(document).require(loaded, source=str(case))  # errors name the file
     lib = api.load_library(library) if library else None
     result, path = api.draft_to_file(
         loaded,

@@ -396,3 +396,11 @@ def test_render_final_refuses_a_draft_with_placeholders_and_writes_nothing(runne
     assert result.exit_code == 0
     result = run(runner, "render", SAMPLE, "-d", "pd-request", "-o", out, "--final")
     assert result.exit_code == 0, result.output  # nothing left to fill
+
+
+def test_a_document_the_case_cannot_take_is_refused_naming_the_case_file(runner, tmp_path):
+    # Sample 01 has a final order: there is nothing to close administratively.
+    result = run(runner, "render", SAMPLE, "--document", "admin-close", "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"Error: {SAMPLE}: the " in result.output and "case:" not in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
