@@ -268,6 +268,20 @@ class CompiledTemplate:
         """Relate the document to ``url`` for a RichText hyperlink, as docxtpl does."""
         return str(self._docxtpl.build_url_id(url))
 
+    def get_undeclared_template_variables(
+        self, jinja_env: jinja2.Environment | None = None, context: dict[str, Any] | None = None
+    ) -> set[str]:
+        """The names the body, headers and footers use but do not define, as docxtpl finds them.
+
+        With ``context``, only those it does not provide.
+        """
+        from jinja2 import meta
+
+        # The parts' patched sources, as docxtpl reads them (it leaves footnotes out).
+        source = "".join(p.source for p in self._parts if p.kind != "footnotes")
+        names = set(meta.find_undeclared_variables((jinja_env or self.env).parse(source)))
+        return names - set(context) if context is not None else names
+
     def _unsupported(self, what: str) -> TemplateError:
         return TemplateError(
             f"{self.name}: {what} is not supported by the compiled renderer",

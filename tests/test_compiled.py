@@ -393,3 +393,13 @@ def test_what_the_compiled_renderer_cannot_do_is_a_clear_error(tmp_path, call):
     compiled = compile_template(simple_template(tmp_path / "t.docx", ["x"]))
     with pytest.raises(TemplateError, match="not supported by the compiled renderer"):
         call(compiled)
+
+
+def test_undeclared_variables_are_found_as_docxtpl_finds_them(tmp_path):
+    path = feature_template(tmp_path / "features.docx")
+    ours = compile_template(path).get_undeclared_template_variables()
+    theirs = DocxTemplate(str(path)).get_undeclared_template_variables()
+    assert ours == theirs and {"name", "items", "footer"} <= ours
+    assert "name" not in compile_template(path).get_undeclared_template_variables(
+        context={"name": "x"}
+    )
