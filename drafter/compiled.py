@@ -169,6 +169,9 @@ class CompiledTemplate:
             prop: self._compile_text(getattr(core, prop) or "") for prop in _TEMPLATED_PROPERTIES
         }
         self._core = core
+        self._rendered_parts = {
+            p.name: self._docx_parts[p.name] for p in parts if p.name in self._docx_parts
+        }
         rendered = {p.name for p in parts} | {"docProps/core.xml"}
         self._packed = {n: _member(n, d) for n, d in self._entries if n not in rendered}
 
@@ -244,6 +247,12 @@ class CompiledTemplate:
         URL or a new image part, as docxtpl does; the package then needs the part's new
         relationships, the image itself and its content type, or the link points nowhere.
         """
+        # Links and images are related from a part the template renders: if none of those
+        # gained a relationship, nothing was added (the common case, checked cheaply).
+        if all(
+            len(p.rels) == len(self._base_rels[n]) for n, p in self._rendered_parts.items()
+        ):
+            return {}
         package = self._docxtpl.docx.part.package
         parts = list(package.iter_parts())
         out: dict[str, bytes] = {}
