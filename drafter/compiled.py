@@ -249,9 +249,7 @@ class CompiledTemplate:
         """
         # Links and images are related from a part the template renders: if none of those
         # gained a relationship, nothing was added (the common case, checked cheaply).
-        if all(
-            len(p.rels) == len(self._base_rels[n]) for n, p in self._rendered_parts.items()
-        ):
+        if all(len(p.rels) == len(self._base_rels[n]) for n, p in self._rendered_parts.items()):
             return {}
         package = self._docxtpl.docx.part.package
         parts = list(package.iter_parts())

@@ -287,20 +287,23 @@ def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
         if parts[-1] in node and isinstance(node[parts[-1]], dict):
             raise RowError(f"column {path}: is both a value and a group")
         node[parts[-1]] = _scalar(value, boolean=_is_boolean(path))
-    data: dict[str, Any] = _lists(root, "")
+    data: dict[str, Any] = _lists(root, ())
     return data
 
 
-def _lists(node: Any, where: str) -> Any:
+def _lists(node: Any, where: tuple[str, ...]) -> Any:
     if not isinstance(node, dict):
         return node
     if node and all(k.isdigit() for k in node):
         indexes = sorted(int(k) for k in node)
         if indexes != list(range(len(indexes))):
             missing = next(i for i in range(len(indexes) + 1) if i not in indexes)
-            raise RowError(f"columns {where}.N: index {missing} is missing (lists count from 0)")
-        return [_lists(node[str(i)], f"{where}.{i}") for i in indexes]
-    return {k: _lists(v, f"{where}.{k}".lstrip(".")) for k, v in node.items()}
+            raise RowError(
+                f"columns {'.'.join(where)}.N: index {missing} is missing (lists count from 0)"
+            )
+        return [_lists(node[str(i)], (*where, str(i))) for i in indexes]
+    # The path is joined only for an error message: most rows have none.
+    return {k: _lists(v, (*where, k)) for k, v in node.items()}
 
 
 def merge(base: Any, over: Any) -> Any:

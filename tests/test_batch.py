@@ -712,3 +712,13 @@ def test_the_manifest_written_row_by_row_is_the_json_a_single_dump_gives(tmp_pat
     assert text == json.dumps(data, indent=2, ensure_ascii=False)
     assert [r["row"] for r in data["rows"]] == [r.row for r in report.results]
     assert data["counts"]["failed"] == 1 and data["rows"][1]["errors"]
+
+
+def test_a_list_column_that_skips_an_index_names_the_columns():
+    from drafter.sheet import RowError, row_data
+
+    assert row_data({"relationships.children.0.name": "Leo"}) == {
+        "relationships": {"children": [{"name": "Leo"}]}
+    }
+    with pytest.raises(RowError, match=r"columns relationships\.children\.N: index 0 is missing"):
+        row_data({"relationships.children.1.name": "Leo"})
