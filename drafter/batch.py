@@ -114,7 +114,7 @@ class RowResult:
     input_sha256: str = ""
     library_sha256: str = ""
     pdf: str = ""
-    errors: list[str] = field(default_factory=list)
+    errors: tuple[str, ...] = ()
 
 
 @dataclass
@@ -306,7 +306,7 @@ def _draft_row(
             "failed",
             input_sha256=input_sha,
             library_sha256=job.library_sha256,
-            errors=errors,
+            errors=tuple(errors),
         )
     except DrafterError as exc:
         return RowResult(
@@ -314,7 +314,7 @@ def _draft_row(
             "failed",
             input_sha256=input_sha,
             library_sha256=job.library_sha256,
-            errors=[f"row {number}: {str(exc).splitlines()[0]}"],
+            errors=(f"row {number}: {str(exc).splitlines()[0]}",),
         )
     return RowResult(number, "drafted", result.filename, sha, "", input_sha, job.library_sha256)
 
@@ -477,13 +477,13 @@ def _prepare_row(
             row.number,
             "failed",
             library_sha256=library_sha,
-            errors=[f"row {row.number}: has {extra} more cell(s) than there are column names"],
+            errors=(f"row {row.number}: has {extra} more cell(s) than there are column names",),
         )
     try:
         data = merge(defaults, row_data(row.cells))
     except RowError as exc:
         return RowResult(
-            row.number, "failed", library_sha256=library_sha, errors=[f"row {row.number}, {exc}"]
+            row.number, "failed", library_sha256=library_sha, errors=(f"row {row.number}, {exc}",)
         )
     input_sha = _input_fingerprint({"document": options.document, "case": data})
     return (
@@ -686,9 +686,9 @@ def _earlier_documents(
         row = int(record["row"]) if str(record.get("row", "")).isdigit() else 0
         status = "stale" if finished else record["status"]
         errors = (
-            [f"{name}: no row of this sheet drafts it now (the row changed, failed or is gone)"]
+            (f"{name}: no row of this sheet drafts it now (the row changed, failed or is gone)",)
             if finished
-            else []
+            else ()
         )
         earlier.append(
             RowResult(
@@ -700,7 +700,7 @@ def _earlier_documents(
                 record["input_sha256"],
                 record["library_sha256"],
                 str(record.get("pdf") or ""),
-                errors if status == "stale" else [],
+                errors if status == "stale" else (),
             )
         )
     return earlier
@@ -771,7 +771,7 @@ def _result(future: Future[RowResult], row: int) -> RowResult:
         return future.result()
     except BrokenProcessPool:
         return RowResult(
-            row, "failed", errors=[f"row {row}: the worker drafting it died; run the batch again"]
+            row, "failed", errors=(f"row {row}: the worker drafting it died; run the batch again",)
         )
 
 
@@ -786,11 +786,11 @@ def _mark_duplicates(results: list[RowResult]) -> None:
                 "failed",
                 r.output,
                 r.sha256,
-                r.input_sha256,
-                r.library_sha256,
-                errors=[
-                    f"row {r.row}: writes the same file as row {first[r.output]} ({r.output}); is the client listed twice?"
-                ],
+                input_sha256=r.input_sha256,
+                library_sha256=r.library_sha256,
+                errors=(
+                    f"row {r.row}: writes the same file as row {first[r.output]} ({r.output}); is the client listed twice?",
+                ),
             )
         else:
             first[r.output] = r.row

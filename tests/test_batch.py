@@ -272,6 +272,11 @@ def test_duplicate_client_is_flagged(tmp_path):
     report, _ = run(tmp_path, write_csv(tmp_path / "c.csv", header, [rows[0], rows[0]]))
     assert report.results[0].status == "drafted"
     assert report.results[1].status == "failed"
+    # The flagged row keeps its own hashes in their own fields (not shifted one along).
+    first, second = report.results
+    assert second.input_sha256 == first.input_sha256 and second.edited_sha256 == ""
+    assert second.library_sha256 == report.library_sha256
+    assert "listed twice" in second.errors[0]
 
 
 def test_defaults_fill_shared_fields(tmp_path):
