@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-import holidays
-
 __all__ = ["Deadline", "deadline", "is_court_closed"]
 
 
 @lru_cache(maxsize=64)
 def _federal_holidays(year: int) -> frozenset[dt.date]:
-    # The maintained `holidays` calendar, with days observed in lieu (July 3 for a Saturday 4th).
+    # The maintained `holidays` calendar, with days observed in lieu (July 3 for a Saturday 4th),
+    # imported when a deadline first needs it: most commands never count one.
+    import holidays
+
     return frozenset(holidays.country_holidays("US", years=year))
 
 
