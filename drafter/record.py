@@ -166,10 +166,10 @@ class _LazyValues(Mapping[str, Any]):
 
     __slots__ = ("_cache", "_known", "_names", "_source")
 
-    def __init__(self, source: Any, names: tuple[str, ...]) -> None:
+    def __init__(self, source: Any, names: tuple[str, ...], known: frozenset[str]) -> None:
         self._source = source
         self._names = names
-        self._known = _known(names)
+        self._known = known
         self._cache: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
@@ -191,24 +191,15 @@ class _LazyValues(Mapping[str, Any]):
         return len(self._names)
 
 
-_KNOWN: dict[tuple[str, ...], frozenset[str]] = {}
-
-
-def _known(names: tuple[str, ...]) -> frozenset[str]:
-    """The names as a set, made once per record shape."""
-    if names not in _KNOWN:
-        _KNOWN[names] = frozenset(names)
-    return _KNOWN[names]
-
-
 _PASS_THROUGH = (Record, enum.Enum, *_PLAIN)
 
 
-_SHAPES: dict[type, tuple[type[Record], tuple[str, ...]] | None] = {}
+_Shape = tuple[type[Record], tuple[str, ...], frozenset[str]]
+_SHAPES: dict[type, _Shape | None] = {}
 
 
-def _shape(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
-    """How a class becomes a record: the record type and the names it carries, or None.
+def _shape(cls: type) -> _Shape | None:
+    """How a class becomes a record: the record type and the names it carries (also as a set).
 
     Computed once per class: a model's fields, or a dataclass's, then its template properties.
     """
@@ -217,7 +208,7 @@ def _shape(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
     return _SHAPES[cls]
 
 
-def _shape_of(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
+def _shape_of(cls: type) -> _Shape | None:
     if issubclass(cls, BaseModel):
         fields: tuple[str, ...] = tuple(cls.model_fields)
         kind: type[Record] = Record
@@ -226,7 +217,8 @@ def _shape_of(cls: type) -> tuple[type[Record], tuple[str, ...]] | None:
         kind = ValueRecord if getattr(cls, "template_value", False) else Record
     else:
         return None
-    return kind, tuple(dict.fromkeys((*fields, *template_properties(cls))))
+    names = tuple(dict.fromkeys((*fields, *template_properties(cls))))
+    return kind, names, frozenset(names)
 
 
 def as_record(value: Any) -> Any:
@@ -242,10 +234,10 @@ def as_record(value: Any) -> Any:
         return value
     shape = _shape(type(value))
     if shape is not None:
-        kind, names = shape
+        kind, names, known = shape
         record = kind.__new__(kind)
         object.__setattr__(record, "_kind", type(value).__name__)
-        object.__setattr__(record, "_values", _LazyValues(value, names))
+        object.__setattr__(record, "_values", _LazyValues(value, names, known))
         return record
     if isinstance(value, (list, tuple)):
         return tuple(as_record(v) for v in value)
