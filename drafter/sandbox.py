@@ -549,7 +549,8 @@ class _BoundedTemplate(jinja2.Template):
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render under the limits; going over one raises :class:`LimitExceeded`."""
-        ctx = self.new_context(dict(*args, **kwargs))
+        # One merged copy of globals and variables (Jinja would copy the variables twice more).
+        ctx = self.new_context({**self.globals, **dict(*args, **kwargs)}, shared=True)
         with _bounded() as budget:
             try:
                 chunks = _counted(self.root_render_func(ctx), budget)
@@ -659,7 +660,7 @@ def render_text(source: str, context: Mapping[str, Any], *, name: str) -> Markup
     """Render a piece of text (a clause body) in the sandbox; errors name ``name`` and the line."""
     try:
         template = _compiled_text(source)
-        return Markup(template.render(dict(context)))
+        return Markup(template.render(context))
     except TEMPLATE_FAILURES as exc:
         lineno = template_lineno(exc)
         where = f"{name}:{lineno}" if lineno else name
