@@ -740,8 +740,10 @@ def test_an_application_for_the_judge_resumes_the_case():
     asylum = [{"form": "I-589", "status": "pending", "filed_date": "2019-01-01"}]
     law = assess(case_with(**CLOSED, petitions=asylum), TODAY)
     assert law.recalendar.purpose.value == "resume"
+    assert law.recalendar.court_application.value.form == "I-589"
     bare = assess(case_with(**CLOSED), TODAY)
     assert bare.recalendar.purpose.value == "none_found"
+    assert bare.recalendar.court_application.value is None
     assert any("needs one" in c.text for c in bare.cautions_for("recalendar"))
 
 

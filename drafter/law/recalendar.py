@@ -42,6 +42,8 @@ class RecalendarAssessment:
     """The petition USCIS decided after the closure (the latest), if any."""
     combine_with_termination: Conclusion[bool]
     """The case returns only to be ended: one motion to recalendar and terminate does both."""
+    court_application: Conclusion[Petition | None]
+    """The application the judge decides (asylum, cancellation), pending or to be filed."""
 
 
 def assess_recalendar(
@@ -58,6 +60,7 @@ def assess_recalendar(
             closure_ended=Conclusion(None, why),
             decided_since=Conclusion(None, why),
             combine_with_termination=Conclusion(False, why),
+            court_application=Conclusion(None, why),
         )
     closed_on = case.proceedings.administrative_closure_date
     since = [
@@ -87,7 +90,20 @@ def assess_recalendar(
         (),
         ("proceedings.closure_reason", "petitions"),
     )
-    purpose = _purpose(case, adjustment, termination)
+    before_court = [
+        p
+        for p in case.petitions
+        if p.form in COURT_APPLICATIONS and p.status in ("pending", "not_yet_filed")
+    ]
+    application = Conclusion[Petition | None](
+        before_court[0] if before_court else None,
+        f"The respondent's {before_court[0].label} is for the judge to decide."
+        if before_court
+        else "No application for the judge (asylum, cancellation) is pending or to be filed.",
+        (),
+        ("petitions",),
+    )
+    purpose = _purpose(adjustment, termination, application)
     combine = purpose.value == "terminate"
     return RecalendarAssessment(
         applicable=Conclusion(
@@ -108,11 +124,14 @@ def assess_recalendar(
             ("cfr_1003_18_c",),
             ("proceedings.status",),
         ),
+        court_application=application,
     )
 
 
 def _purpose(
-    case: Case, adjustment: AdjustmentAssessment, termination: TerminationAssessment
+    adjustment: AdjustmentAssessment,
+    termination: TerminationAssessment,
+    application: Conclusion[Petition | None],
 ) -> Conclusion[Purpose]:
     if adjustment.path.value == "adjust_before_judge":
         return Conclusion(
@@ -130,16 +149,10 @@ def _purpose(
             termination.reason.authorities,
             termination.reason.facts,
         )
-    before_court = [
-        p
-        for p in case.petitions
-        if p.form in COURT_APPLICATIONS and p.status in ("pending", "not_yet_filed")
-    ]
-    if before_court:
+    if application.value is not None:
         return Conclusion(
             "resume",
-            f"The respondent's {before_court[0].label} is for the judge to decide: the case "
-            "resumes so that it can be heard.",
+            application.reason + " The case resumes so that it can be heard.",
             ("cfr_1003_18_c",),
             ("petitions",),
         )
