@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -92,6 +92,9 @@ class DraftView:
     language: str = ""
     """The respondent's language when it is not English: a declaration adds an interpreter's
     certificate."""
+    packet: bool = False
+    """Drafted for a filing packet: the footer is left to the packet's page stamps, and the
+    exhibit index gives each exhibit's pages in the whole filing."""
 
 
 JUDGE_PLACEHOLDER = "name of the Immigration Judge"
@@ -134,7 +137,12 @@ def _title_words(title: str) -> str:
     )
 
 
-def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
+def _view(
+    case: Case,
+    kind: DocumentKind,
+    comp: Composition,
+    packet_pages: Mapping[str, tuple[int, int]] | None = None,
+) -> DraftView:
     counsel = case.counsel
     r = case.respondent
     if counsel:
@@ -161,7 +169,12 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
             next_hearing += f" at {format_time(hearing.time)}"
     pages_known = bool(comp.exhibits) and all(ex.pages for _, ex in comp.exhibits)
     rows, start = [], 1
-    for tab, ex in comp.exhibits:
+    if packet_pages is not None:
+        pages_known = bool(comp.exhibits)
+        for tab, ex in comp.exhibits:
+            first, last = packet_pages[ex.id]
+            rows.append((tab, ex.title, f"{first}-{last}" if last > first else str(first)))
+    for tab, ex in comp.exhibits if packet_pages is None else ():
         if pages_known and ex.pages:
             end = start + ex.pages - 1
             rows.append((tab, ex.title, f"{start}-{end}" if end > start else str(start)))
@@ -220,6 +233,7 @@ def _view(case: Case, kind: DocumentKind, comp: Composition) -> DraftView:
         decider="Board Member" if board else "Immigration Judge",
         declarant=r.full_name,
         language=r.language if r.language and r.language.lower() != "english" else "",
+        packet=packet_pages is not None,
     )
 
 
@@ -419,6 +433,7 @@ def draft(
     library: ClauseLibrary | None = None,
     template: Path | None = None,
     explain: bool = False,
+    packet_pages: Mapping[str, tuple[int, int]] | None = None,
 ) -> Draft:
     """Draft one document for a case.
 
@@ -428,6 +443,8 @@ def draft(
         library: the clause library (default: the built-in one).
         template: a Word template to render into (default: the built-in one for the kind).
         explain: record the facts behind each clause decision (needed for the memo).
+        packet_pages: for a filing packet, the first and last page of each listed exhibit (by
+            id) in the whole filing; the footer is then left to the packet's page stamps.
 
     Raises:
         DrafterError: the case lacks what the document needs, a clause or the template fails.
@@ -435,7 +452,7 @@ def draft(
     kind = get_document(document)
     kind.require(case)
     comp = compose(case, kind, library or load_library(), explain=explain)
-    view = _view(case, kind, comp)
+    view = _view(case, kind, comp, packet_pages)
     template_path = template or builtin_dir("templates") / kind.template
     docx = render_docx(
         template_path,

@@ -122,18 +122,47 @@ def field(paragraph, instruction):
 
 
 def footer(doc, label):
+    """The footer: who the filing is for, and the page number.
+
+    In a filing packet (``draft.packet``) the footer is left empty: drafter stamps the same line,
+    with the page number of the whole filing, on every page of the packet, exhibits included.
+    """
     section = doc.sections[0]
     p = section.footer.paragraphs[0]
     p.style = doc.styles["Normal"]
     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("{%r if not draft.packet %}")
     for run_text in (label, " \u2014 Page "):
         r = p.add_run(run_text)
         r.font.size = Pt(10)
     field(p, "PAGE")
     p.add_run(" of ").font.size = Pt(10)
     field(p, "NUMPAGES")
+    p.add_run("{%r endif %}")
     for r in p.runs:
         r.font.size = Pt(10)
+
+
+_bookmarks = iter(range(1, 1000))
+
+
+def bookmark(paragraph, name):
+    """Mark where a part of a motion begins: the filing packet's PDF bookmarks find it by name.
+
+    LibreOffice turns each into a named destination in the PDF (drafter asks it to).
+    """
+    number = str(next(_bookmarks))
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    ppr = paragraph._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
 
 
 def body_loop(doc):
@@ -417,7 +446,7 @@ def motion():
         ["{%p for line in draft.filer_lines %}", "{{ line }}", "{%p endfor %}"],
     )
     cell_lines(status, ["{{ draft.detained }}"], bold_first=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add(doc, "", keep=True)
+    bookmark(add(doc, "", keep=True), "drafter_cover")
     add(doc, "", keep=True)
     court_header(doc)
     caption(doc)
@@ -431,6 +460,7 @@ def motion():
     # ---- The motion.
     p = add(doc, "{{ draft.title }}", style="Motion Title")
     p.paragraph_format.page_break_before = True
+    bookmark(p, "drafter_motion")
     add(doc, "{%p for block in draft.body %}")
     add(doc, '{%p if block.style == "heading" %}')
     add(doc, "{{r block.text }}", style="Heading 2")
@@ -470,6 +500,7 @@ def motion():
     add(doc, "{%p if draft.exhibit_rows %}")
     p = add(doc, "INDEX OF EXHIBITS", style="Motion Title")
     p.paragraph_format.page_break_before = True
+    bookmark(p, "drafter_index")
     add(doc, "{%p if draft.pages_known %}")
     exhibit_index(doc, ("Tab", "Document", "Pages"), (0.7, 4.6, 1.2))
     add(doc, "{%p else %}")
@@ -482,7 +513,7 @@ def motion():
     p.paragraph_format.page_break_before = True
     court_header(doc)
     caption(doc)
-    add(doc, "{{ draft.order_heading }}", style="Motion Title")
+    bookmark(add(doc, "{{ draft.order_heading }}", style="Motion Title"), "drafter_order")
     add(
         doc,
         "Upon consideration of the {{ draft.title_words }}, it is HEREBY ORDERED that the motion be:",
@@ -503,6 +534,7 @@ def motion():
     # ---- Certificate of service.
     p = add(doc, "CERTIFICATE OF SERVICE", style="Motion Title")
     p.paragraph_format.page_break_before = True
+    bookmark(p, "drafter_service")
     service = add(
         doc,
         "On {{ draft.date }}, I served a copy of this {{ draft.title_words }}, with its exhibits and "
