@@ -10,18 +10,21 @@ from typing import Any
 from .casefile import load_case, parse_case
 from .clauses import ClauseLibrary
 from .documents import get_document
-from .drafting import Draft, builtin_dir, compose, draft, load_library
+from .drafting import Draft, builtin_dir, compose, draft, load_library, require_filled
 from .errors import OutputExistsError, UserError
 from .inputs import set_input_limits
 from .lint import LintReport, lint_library
 from .memo import Memo, build_memo
 from .model import Case
+from .packet import Packet, build_packet
 from .pdf import convert_to_pdf, require_soffice
 from .render import prepare_out_dir, write_atomic
 from .suggestions import Suggestions
 from .suggestions import suggest as _suggest
 
 __all__ = [
+    "Packet",
+    "build_packet",
     "copy_clause",
     "prepare_out_dir",
     "start_overlay",
@@ -158,14 +161,7 @@ def draft_to_file(
     """
     result = draft(case, document, library=library, template=template, explain=memo)
     if final:
-        left = [text for texts in result.placeholders.values() for text in texts]
-        if left:
-            shown = "; ".join(f'"{t}"' for t in left[:3]) + (" ..." if len(left) > 3 else "")
-            raise UserError(
-                f"{document}: {len(left)} highlighted placeholder(s) still to fill ({shown}); "
-                "nothing written",
-                hint="Give the facts in the case file, or drop --final to write a working draft.",
-            )
+        require_filled(result, document)
     target = Path(out_dir) / result.filename
     targets = [target]
     if memo:

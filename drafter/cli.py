@@ -181,6 +181,72 @@ def render(
 
 @cli.command()
 @_case_arg
+@_document_opt
+@_out_opt("Directory to write the packet PDF into (created if missing).")
+@_template_opt
+@_library_opt
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Refuse (write nothing) while an exhibit has no file or the draft a placeholder.",
+)
+@click.option("--pdfa", is_flag=True, help="Make PDF/A-2b (for archiving).")
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0.1),
+    default=25.0,
+    show_default=True,
+    help="Largest file to write, in MB; a larger packet is split between exhibits (ECAS: 25).",
+)
+@click.option("--memo", is_flag=True, help="Also write the drafting memo beside the packet.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+def packet(
+    case: Path,
+    document: str,
+    out_dir: Path,
+    template: Path | None,
+    library: Path | None,
+    final: bool,
+    pdfa: bool,
+    max_mb: float,
+    memo: bool,
+    force: bool,
+) -> None:
+    """Build the filing packet for DOCUMENT as one PDF, ready to upload.
+
+    The motion as drafted (cover page, motion, exhibit index, proposed order, certificate of
+    service), then each exhibit behind its tab page, every page numbered, with bookmarks; the
+    exhibit index gives each exhibit's pages. For a PD request letter: the letter and its
+    enclosures, for OPLA's e-mail intake. Exhibits come from each exhibit's file: in CASE (PDF,
+    JPEG or PNG scan, DOCX or ODT); one with no file yet gets a "to be supplied" tab. Needs
+    LibreOffice.
+
+    \b
+    Example:
+        drafter packet my-client.yaml --document reopen --out filing/ --final
+    """
+    api.prepare_out_dir(out_dir)
+    loaded = api.load_case(case)
+    documents.get_document(document).require(loaded, source=str(case))
+    built = api.build_packet(
+        loaded,
+        document,
+        base=case.parent,
+        library=api.load_library(library) if library else None,
+        template=template,
+        final=final,
+        pdfa=pdfa,
+        max_mb=max_mb,
+    )
+    for path in built.write(out_dir, memo=memo, force=force):
+        click.echo(f"Wrote {path}")
+    click.echo(f"{built.pages} pages; exhibits start on page {built.drafted_pages + 1}.")
+    for note in built.checklist:
+        click.echo(f"Before filing: {note}", err=True)
+
+
+@cli.command()
+@_case_arg
 @click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to explain.")
 @_library_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the memo as JSON.")

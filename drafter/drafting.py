@@ -12,7 +12,7 @@ from docxtpl import RichText
 
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
-from .errors import TemplateError
+from .errors import TemplateError, UserError
 from .law import Assessment, assess
 from .model import Case, Exhibit
 from .record import Record
@@ -373,6 +373,15 @@ DRAFT_MOTION = "draft-motion"
 
 def _letter_motion(case: Case, document: DocumentKind, law: Assessment) -> str | None:
     """The motion a PD letter asks OPLA to join or not oppose, as titled in running text."""
+    found = letter_motion(case, document, law)
+    if found is None:
+        return None
+    kind, joint = found
+    return _title_words(get_document(kind).title_for(case, law, joint=joint))
+
+
+def letter_motion(case: Case, document: DocumentKind, law: Assessment) -> tuple[str, bool] | None:
+    """The kind of motion a PD letter encloses in draft, and whether it is a joint motion."""
     if document.voice != "client" or case.request is None:
         return None
     relief = str(case.request.relief)
@@ -386,11 +395,25 @@ def _letter_motion(case: Case, document: DocumentKind, law: Assessment) -> str |
             kind = "admin-close"
     if kind is None or relief == "dismissal":
         return None
-    motion = get_document(kind)
-    if motion.check(case):
+    if get_document(kind).check(case):
         return None
-    joint = relief == "join_motion_to_reopen" or case.dhs_position.stance == "joins"
-    return _title_words(motion.title_for(case, law, joint=joint))
+    return kind, relief == "join_motion_to_reopen" or case.dhs_position.stance == "joins"
+
+
+def require_filled(comp: Composition, document: str) -> None:
+    """Refuse a draft that still holds a highlighted placeholder (``--final``).
+
+    Raises:
+        UserError: a placeholder is left; the message quotes the first few.
+    """
+    left = [text for texts in comp.placeholders.values() for text in texts]
+    if left:
+        shown = "; ".join(f'"{t}"' for t in left[:3]) + (" ..." if len(left) > 3 else "")
+        raise UserError(
+            f"{document}: {len(left)} highlighted placeholder(s) still to fill ({shown}); "
+            "nothing written",
+            hint="Give the facts in the case file, or drop --final to write a working draft.",
+        )
 
 
 def _declaration_index(

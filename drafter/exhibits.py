@@ -13,17 +13,29 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .inputs import read_bytes
 from .model import Case, Exhibit
 
-__all__ = ["EXHIBIT_FILE_BYTES", "count_pages", "exhibit_path", "with_page_counts"]
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+__all__ = [
+    "EXHIBIT_FILE_BYTES",
+    "IMAGE_SIGNATURES",
+    "count_pages",
+    "exhibit_path",
+    "open_pdf",
+    "read_exhibit",
+    "with_page_counts",
+]
 
 EXHIBIT_FILE_BYTES = 100 * 1024 * 1024
 """The largest exhibit file read (ECAS takes 25 MB a file; a scan may start larger)."""
 
-_IMAGES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+IMAGE_SIGNATURES = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
 """Each image type by the bytes its files start with."""
 
 
@@ -45,27 +57,52 @@ def exhibit_path(exhibit: Exhibit, base: Path) -> Path:
     return path
 
 
+def read_exhibit(exhibit: Exhibit, path: Path) -> bytes:
+    """An exhibit file's bytes, an image checked to be the type its name says.
+
+    Raises:
+        UserError: the file is missing, unreadable, too large or not the image it claims to be
+            (the message names the exhibit and the file).
+    """
+    try:
+        data = read_bytes(path, what="exhibit file", max_bytes=EXHIBIT_FILE_BYTES)
+    except UserError as exc:
+        # read_bytes names the path; say which exhibit it is.
+        raise UserError(f"exhibits ({exhibit.id}): {exc.message}", hint=exc.hint) from None
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SIGNATURES and not data.startswith(IMAGE_SIGNATURES[suffix]):
+        raise UserError(
+            f"exhibits ({exhibit.id}): file {exhibit.file}: is not a {suffix[1:].upper()} image",
+            hint="Check that the file is the scan you meant, with the right extension.",
+        )
+    return data
+
+
 def count_pages(exhibit: Exhibit, path: Path) -> int | None:
     """The page count of an exhibit's file, or None when only a word processor could tell.
 
     Raises:
         UserError: the file is missing, too large, encrypted or not a readable PDF.
     """
+    data = read_exhibit(exhibit, path)
     suffix = path.suffix.lower()
-    where = f"exhibits ({exhibit.id}): file {exhibit.file}"
-    data = read_bytes(path, what="exhibit file", max_bytes=EXHIBIT_FILE_BYTES)
-    if suffix in _IMAGES:
-        if not data.startswith(_IMAGES[suffix]):
-            raise UserError(
-                f"{where}: is not a {suffix[1:].upper()} image",
-                hint="Check that the file is the scan you meant, with the right extension.",
-            )
+    if suffix in IMAGE_SIGNATURES:
         return 1
     if suffix != ".pdf":
         return None
-    from pypdf import PdfReader  # only when a PDF exhibit is counted: it costs start-up time
+    return len(open_pdf(exhibit, data).pages)
+
+
+def open_pdf(exhibit: Exhibit, data: bytes) -> PdfReader:
+    """An exhibit's PDF, read and checked.
+
+    Raises:
+        UserError: the PDF is encrypted or cannot be read (the message names the exhibit).
+    """
+    from pypdf import PdfReader  # only when a PDF exhibit is read: it costs start-up time
     from pypdf.errors import PdfReadError
 
+    where = f"exhibits ({exhibit.id}): file {exhibit.file}"
     # pypdf logs what it repairs in a damaged file; a file it cannot read raises below.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -75,7 +112,11 @@ def count_pages(exhibit: Exhibit, path: Path) -> int | None:
                 f"{where}: is encrypted (password-protected)",
                 hint="Save an unprotected copy of the PDF and point file at it.",
             )
-        return len(reader.pages)
+        if not reader.pages:
+            raise UserError(f"{where}: has no pages", hint="Scan or save the exhibit again.")
+        for page in reader.pages:  # every page must be readable, not just the count
+            page.mediabox  # noqa: B018
+        return reader
     except UserError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
@@ -97,14 +138,7 @@ def with_page_counts(case: Case, base: Path) -> Case:
         if exhibit.file is None:
             exhibits.append(exhibit)
             continue
-        path = exhibit_path(exhibit, base)
-        try:
-            pages = count_pages(exhibit, path)
-        except UserError as exc:
-            if exc.message.startswith("exhibits ("):
-                raise
-            # read_bytes names the path; say which exhibit it is.
-            raise UserError(f"exhibits ({exhibit.id}): {exc.message}", hint=exc.hint) from None
+        pages = count_pages(exhibit, exhibit_path(exhibit, base))
         if exhibit.pages is None and pages is not None:
             exhibit = exhibit.model_copy(update={"pages": pages})
             changed = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -16,7 +17,7 @@ from .errors import OutputExistsError, UserError
 from .lifeline import die_with_parent
 from .render import TEMP_MARK, write_atomic
 
-__all__ = ["convert_to_pdf", "require_soffice", "soffice"]
+__all__ = ["convert_bytes", "convert_to_pdf", "require_soffice", "soffice"]
 
 
 def soffice() -> str | None:
@@ -139,3 +140,53 @@ def convert_to_pdf(
                 else:
                     outcome[f] = None
     return outcome
+
+
+def convert_bytes(
+    documents: Sequence[tuple[bytes, str]], *, pdfa: bool = False, timeout: float = 600
+) -> list[bytes | None]:
+    """Convert word-processor files, given as (bytes, suffix), to PDFs in memory.
+
+    The files are written to a private directory (never at a path a user chose), converted by
+    one LibreOffice process with its own profile, and read back. The PDF keeps each Word
+    bookmark as a named destination (the filing packet finds a motion's parts by them); with
+    ``pdfa`` it is PDF/A-2b.
+
+    Returns:
+        For each document, its PDF's bytes, or None when LibreOffice could not convert it.
+
+    Raises:
+        UserError: LibreOffice is not installed.
+    """
+    exe = require_soffice()
+    options = {"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"}}
+    if pdfa:
+        options["SelectPdfVersion"] = {"type": "long", "value": "2"}
+    with tempfile.TemporaryDirectory(prefix=f"{TEMP_MARK}convert-") as tmp:
+        sources = []
+        for n, (data, suffix) in enumerate(documents):
+            source = Path(tmp) / f"doc{n}{suffix}"
+            source.write_bytes(data)
+            sources.append(source)
+        out = Path(tmp) / "out"
+        if sources:
+            _run_all(
+                [
+                    [
+                        exe,
+                        f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+                        "--headless",
+                        "--convert-to",
+                        "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":")),
+                        "--outdir",
+                        str(out),
+                        *map(str, sources),
+                    ]
+                ],
+                timeout=timeout,
+            )
+        made: list[bytes | None] = []
+        for source in sources:
+            pdf = out / (source.stem + ".pdf")
+            made.append(pdf.read_bytes() if pdf.is_file() and pdf.stat().st_size else None)
+        return made
