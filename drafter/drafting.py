@@ -169,12 +169,13 @@ def _view(
             next_hearing += f" at {format_time(hearing.time)}"
     pages_known = bool(comp.exhibits) and all(ex.pages for _, ex in comp.exhibits)
     rows, start = [], 1
-    if packet_pages is not None:
+    placed = packet_pages is not None and all(ex.id in packet_pages for _, ex in comp.exhibits)
+    if packet_pages is not None and placed:  # each exhibit's pages in the whole filing
         pages_known = bool(comp.exhibits)
         for tab, ex in comp.exhibits:
             first, last = packet_pages[ex.id]
             rows.append((tab, ex.title, f"{first}-{last}" if last > first else str(first)))
-    for tab, ex in comp.exhibits if packet_pages is None else ():
+    for tab, ex in () if placed else comp.exhibits:
         if pages_known and ex.pages:
             end = start + ex.pages - 1
             rows.append((tab, ex.title, f"{start}-{end}" if end > start else str(start)))

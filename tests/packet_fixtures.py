@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -67,10 +69,17 @@ def word_file(path: Path, marker: str) -> Path:
     return path
 
 
-def case_with_files(folder: Path, files: dict[str, str | None]) -> Path:
-    """Sample 07 copied into ``folder``, its exhibits pointing at ``files`` (id -> file)."""
+def case_with_files(
+    folder: Path, files: dict[str, str | None], edit: Callable[[Any], None] | None = None
+) -> Path:
+    """Sample 07 copied into ``folder``, its exhibits pointing at ``files`` (id -> file).
+
+    ``edit`` may change the parsed case data first.
+    """
     yaml = YAML()
     data = yaml.load(SAMPLE.read_text(encoding="utf-8"))
+    if edit is not None:
+        edit(data)
     for exhibit in data["exhibits"]:
         name = files.get(exhibit["id"])
         if name:
