@@ -18,12 +18,13 @@ same bytes: IDs come from a hash of the inputs and dates from the filing date.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,11 @@ class PacketExhibit:
     searchable: bool
     """Whether its pages carry text (a scan without a text layer does not)."""
 
+    @property
+    def pages_of(self) -> int:
+        """Its pages in the filing, its tab page included."""
+        return self.last - self.first + 1
+
 
 @dataclass(frozen=True)
 class PacketFile:
@@ -91,6 +97,8 @@ class Packet:
     drafted_pages: int
     checklist: list[str] = field(default_factory=list)
     """What to do before filing that the packet showed (missing files, scans, splits)."""
+    stem: str = "packet"
+    """The name the packet's files start with (``..._reopen_packet``)."""
 
     def memo(self) -> Memo:
         """The drafting memo, its "Before filing" checklist with what the packet found."""
@@ -104,7 +112,7 @@ class Packet:
             OutputExistsError: a target exists and ``force`` is false (nothing is written).
         """
         targets = [Path(out_dir) / f.name for f in self.files]
-        memo_path = Path(out_dir) / (Path(self.files[0].name).stem.split("_part")[0] + ".memo.md")
+        memo_path = Path(out_dir) / f"{self.stem}.memo.md"
         every = [*targets, memo_path] if memo else targets
         if not force:
             for path in every:
@@ -238,7 +246,7 @@ def build_packet(
         )
     if pdfa:
         checklist += [f"PDF/A: {p}" for p in _pdfa_problems(files, placed)]
-    return Packet(result, files, placed, total, len(drafted.pages), checklist)
+    return Packet(result, files, placed, total, len(drafted.pages), checklist, builder.stem)
 
 
 # --------------------------------------------------------------------------- the exhibits
@@ -493,14 +501,15 @@ class _Builder:
                 writer._root_object[NameObject("/OutputIntents")] = intents.clone(writer)
         numbers = list(range(1, len(self.drafted.pages) + 1)) if i == 0 else []
         starts: list[tuple[int, int]] = []  # (exhibit index, page index in this file)
+        owners: list[int | None] = [None] * len(writer.pages)  # the exhibit of each page
         for n in groups[i]:
             s, p = self.sources[n], self.placed[n]
             starts.append((n, len(writer.pages)))
             writer.add_page(self.tabs.pages[n])
-            if s.reader is not None:
-                for page in s.reader.pages:
-                    added = writer.add_page(page)
-                    added.transfer_rotation_to_content()
+            with self._naming(n):
+                for page in s.reader.pages if s.reader is not None else ():
+                    writer.add_page(page).transfer_rotation_to_content()
+            owners += [n] * p.pages_of
             numbers += range(p.first, p.last + 1)
         banner = f"Part {i + 1} of {known}" if known and known > 1 else None
         stamps = _read_pdf(
@@ -510,14 +519,35 @@ class _Builder:
                 banner=banner,
             )
         )
-        for page, stamp in zip(writer.pages, stamps.pages, strict=True):
-            x, y = float(page.cropbox.left), float(page.cropbox.bottom)
-            page.merge_translated_page(stamp, x, y, over=True)
+        for page, stamp, owner in zip(writer.pages, stamps.pages, owners, strict=True):
+            with self._naming(owner):
+                x, y = float(page.cropbox.left), float(page.cropbox.bottom)
+                page.merge_translated_page(stamp, x, y, over=True)
         self._outline(writer, i, starts)
         self._finish(writer, i, known)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+    @contextlib.contextmanager
+    def _naming(self, n: int | None) -> Iterator[None]:
+        """Turn a damaged page's error into one naming its exhibit (or the drafted part)."""
+        from pypdf.errors import PdfReadError
+
+        try:
+            yield
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+            if n is None:
+                raise UserError(
+                    f"{self.result.document.id}: LibreOffice's PDF of the draft could not be "
+                    f"stamped ({type(exc).__name__})"
+                ) from None
+            p = self.placed[n]
+            raise UserError(
+                f"exhibits ({p.exhibit.id}): file {p.exhibit.file}: a page could not be read "
+                f"({type(exc).__name__})",
+                hint="Open it in a PDF reader and save it again (print to PDF), or scan it anew.",
+            ) from None
 
     def _outline(self, writer: PdfWriter, i: int, starts: list[tuple[int, int]]) -> None:
         if i == 0:
