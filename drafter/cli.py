@@ -246,6 +246,57 @@ def packet(
 
 
 @cli.command()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The case store (SQLite; default: drafter.sqlite3 in your data folder).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@_library_opt
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of Word templates named as the built-in ones (pd-request.docx, motion.docx ...).",
+)
+@click.option(
+    "--set-password",
+    is_flag=True,
+    help="Set the password the app asks for (needed to listen on any address but this machine's).",
+)
+def serve(
+    db: Path | None,
+    host: str,
+    port: int,
+    library: Path | None,
+    template_dir: Path | None,
+    set_password: bool,
+) -> None:
+    """Run the web app for paralegals: cases in a browser, drafted by the same engine.
+
+    Listens on this machine only (127.0.0.1) unless --host says otherwise; any other address
+    needs a password (set it once with --set-password). The case store is one SQLite file:
+    copy it to back it up, even while the app runs.
+
+    \b
+    Example:
+        drafter serve                 # then open http://127.0.0.1:8000
+    """
+    from .web.serve import run
+
+    run(
+        db=db,
+        host=host,
+        port=port,
+        library=library,
+        template_dir=template_dir,
+        set_password=set_password,
+    )
+
+
+@cli.command()
 @_case_arg
 @click.option("--document", "-d", type=_DOCUMENT, required=True, help="Which document to explain.")
 @_library_opt
