@@ -456,6 +456,7 @@ def create_app(
             row=row,
             document=get_document(document),
             paragraphs=result.paragraphs,
+            placeholders=result.placeholders,
             memo=memo,
             memo_text=memo.to_text(),
             has_pdf=_soffice_available(),

@@ -133,7 +133,9 @@ def _label(name: str) -> str:
 
 def _options(values: list[Any], optional: bool) -> list[tuple[str, str]]:
     opts = [(str(v), str(v).replace("_", " ")) for v in values]
-    return ([("", "(not set)")] if optional else []) + opts
+    # Never a silent default: a select left alone submits nothing (the model's default, or a
+    # "required" error), as a blank text box does.
+    return [("", "(not set)" if optional else "(choose)"), *opts]
 
 
 def _is_object(node: dict[str, Any]) -> bool:
@@ -292,7 +294,9 @@ def _read(node: dict[str, Any], path: str, form: Mapping[str, str], checked: set
     if kind == "boolean" and not nullable:
         if path + "._present" not in form and path not in form:
             return None
-        return path in checked
+        ticked = path in checked
+        # the model's default is left implicit, as a hand-written case file leaves it
+        return None if "default" in node and node["default"] is ticked else ticked
     value = form.get(path, "").strip()
     if not value:
         return None
