@@ -123,9 +123,15 @@ def field_error(driver, path: str) -> str:
 
 
 def wait_for(predicate, timeout: float = 20.0):
+    """Poll until ``predicate`` is true; a page reloading under it (stale element) is a retry."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        found = predicate()
+        try:
+            found = predicate()
+        except (StaleElementReferenceException, NoSuchElementException):
+            found = None
         if found:
             return found
         time.sleep(0.1)
@@ -229,8 +235,8 @@ def test_a_batch_with_a_bad_row_is_reported(server, browser, tmp_path):
     by_name(browser, "sheet").send_keys(str(sheet))
     browser.find_element("id", "start-batch").click()
     wait_for(lambda: "Done:" in browser.find_element("id", "batch-status").text, timeout=60)
-    assert "2 rows, 1 failed" in browser.find_element("id", "batch-status").text
-    table = browser.find_element("id", "batch-rows").text
+    assert "2 rows, 1 failed" in wait_for(lambda: browser.find_element("id", "batch-status").text)
+    table = wait_for(lambda: browser.find_element("id", "batch-rows").text)
     assert "failed" in table and "is not an A-number" in table
     shot(browser, "07-batch-results")
     browser.get(base + "/clauses/pd.closing")

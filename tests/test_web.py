@@ -410,3 +410,34 @@ def test_serve_refuses_another_address_without_a_password(tmp_path):
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert default_db().name == "drafter.sqlite3"
+
+
+def test_pdf_and_filing_packet_downloads(client):
+    from pypdf import PdfReader
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    case_id = from_sample(client, "07-in-absentia-order-dhs-opposes.yaml")
+    pdf = client.get(f"/cases/{case_id}/draft/reopen/download.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    packet = client.get(f"/cases/{case_id}/draft/reopen/download.packet.pdf")
+    assert packet.status_code == 200
+    assert packet.headers["Content-Disposition"].endswith("_reopen_packet.pdf")
+    reader = PdfReader(io.BytesIO(packet.data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "To be supplied" in text  # the store keeps no exhibit files
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert client.get(f"/cases/{case_id}/draft/declaration/download.packet.pdf").status_code == 404
+
+
+def test_the_name_saved_with_each_version_and_only_local_redirects(client, app):
+    r = client.post("/name", data={"name": "Rosa", "back": "//evil.example/x"})
+    assert r.headers["Location"] == "/"
+    assert (
+        client.post("/name", data={"name": "Rosa", "back": "/cases"}).headers["Location"]
+        == "/cases"
+    )
+    case_id = from_sample(client)
+    assert latest(app, case_id).saved_by == "Rosa"
+    assert 'value="Rosa"' in client.get("/cases").data.decode()

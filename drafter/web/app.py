@@ -46,6 +46,8 @@ __all__ = ["create_app"]
 MAX_REQUEST_MB = 16
 """The largest request (a sheet or case file upload included)."""
 MAX_FORM_FIELDS = 5000
+MAX_JOBS = 20
+"""Finished batch runs kept (their letters are in a private temporary folder until then)."""
 
 
 def _yaml_text(data: dict[str, Any]) -> str:
@@ -161,6 +163,8 @@ def create_app(
     lib = api.load_library(library) if library else api.load_library()
     jobs: dict[str, BatchJob] = {}
     work = Path(tempfile.mkdtemp(prefix="drafter-serve-"))  # private: mode 0700
+    no_files = work / "no-exhibit-files"
+    no_files.mkdir()
 
     def template_for(document: str) -> Path | None:
         if template_dir is None:
@@ -191,6 +195,7 @@ def create_app(
             "signed_in": session.get("signed_in"),
             "password_set": store.setting("password_hash") is not None,
             "format_date": _format_iso,
+            "who": who(),
         }
 
     # -- signing in -------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def create_app(
     @app.post("/name")
     def set_name() -> Any:
         session["name"] = request.form.get("name", "").strip()[:80]
-        return redirect(request.form.get("back") or "/")
+        return redirect(_local_path(request.form.get("back", "")))
 
     # -- cases ------------------------------------------------------------------------------
 
@@ -491,6 +496,38 @@ def create_app(
                 as_attachment=True,
                 download_name=result.filename.removesuffix(".docx") + ".pdf",
             )
+        if fmt == "packet.pdf":
+            kind = get_document(document)
+            if kind.motion is None and kind.id != "pd-request":
+                abort(404)
+            from ..packet import build_packet
+
+            try:
+                # the store keeps no exhibit files: each exhibit's tab says "to be supplied"
+                built = build_packet(
+                    case, document, base=no_files, library=lib, template=template_for(document)
+                )
+            except UserError as exc:
+                return render_template("error.html", message=str(exc)), 422
+            if len(built.files) == 1:
+                only = built.files[0]
+                return send_file(
+                    io.BytesIO(only.data),
+                    mimetype="application/pdf",
+                    as_attachment=True,
+                    download_name=only.name,
+                )
+            parts = io.BytesIO()
+            with zipfile.ZipFile(parts, "w") as z:
+                for f in built.files:
+                    z.writestr(f.name, f.data)
+            parts.seek(0)
+            return send_file(
+                parts,
+                mimetype="application/zip",
+                as_attachment=True,
+                download_name=built.stem + ".zip",
+            )
         abort(404)
         return None
 
@@ -531,6 +568,8 @@ def create_app(
         sheet = job.folder / f"sheet{suffix}"  # a name of ours, never the uploader's path
         upload.save(sheet)
         jobs[job.id] = job
+        for old_id in [j for j, old in jobs.items() if old.done][:-MAX_JOBS]:
+            shutil.rmtree(jobs.pop(old_id).folder, ignore_errors=True)  # keep the last few
         threading.Thread(target=_run_job, args=(job, sheet), daemon=True).start()
         return redirect(url_for("batch_job", job_id=job.id))
 
@@ -592,6 +631,12 @@ def _register_cleanup(work: Path) -> None:
     import atexit
 
     atexit.register(shutil.rmtree, work, ignore_errors=True)
+
+
+def _local_path(target: str) -> str:
+    """A redirect target only if it is a path on this site (never another site's address)."""
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else "/"
 
 
 def _default_user() -> str:
