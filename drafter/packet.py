@@ -193,7 +193,11 @@ def build_packet(
     lib = library or load_library()
     limit = int(max_mb * _MB)
 
-    widest = draft(case, document, library=lib, template=template, explain=True)
+    # First laid out with page ranges as wide as any real one (every exhibit it might list).
+    widest_ranges = {ex.id: _WIDEST for ex in case.exhibits} | {DRAFT_MOTION: _WIDEST}
+    widest = draft(
+        case, document, library=lib, template=template, explain=True, packet_pages=widest_ranges
+    )
     exhibits = widest.exhibits
     if final:
         require_filled(widest, document)
@@ -205,8 +209,7 @@ def build_packet(
                 "working packet with 'to be supplied' tabs.",
             )
     sources = [_source(tab, ex, case, document, lib, base) for tab, ex in exhibits]
-    ids = {ex.id: _WIDEST for _, ex in exhibits}
-    drafted = _lay_out(case, document, lib, template, ids, sources, pdfa=pdfa)
+    drafted = _lay_out(widest.docx, sources, pdfa=pdfa)
 
     checklist: list[str] = []
     result = widest
@@ -330,22 +333,10 @@ def _convert(docx: bytes, *, pdfa: bool) -> PdfReader:
     return _read_pdf(made)
 
 
-def _lay_out(
-    case: Case,
-    document: str,
-    lib: ClauseLibrary,
-    template: Path | None,
-    ranges: dict[str, tuple[int, int]],
-    sources: list[_Source],
-    *,
-    pdfa: bool,
-) -> PdfReader:
-    """The drafted part laid out with the widest ranges; Word and ODT exhibits converted too."""
-    first = draft(case, document, library=lib, template=template, packet_pages=ranges)
+def _lay_out(docx: bytes, sources: list[_Source], *, pdfa: bool) -> PdfReader:
+    """The drafted part as first laid out; Word and ODT exhibits converted in the same run."""
     office = [s for s in sources if s.office is not None]
-    made = convert_bytes(
-        [(first.docx, ".docx"), *(s.office for s in office if s.office)], pdfa=pdfa
-    )
+    made = convert_bytes([(docx, ".docx"), *(s.office for s in office if s.office)], pdfa=pdfa)
     if made[0] is None:
         raise UserError("LibreOffice did not convert the drafted document to PDF")
     for s, pdf in zip(office, made[1:], strict=True):

@@ -7,8 +7,6 @@ test saves screenshots of the pages it visits under its temporary directory
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
@@ -19,9 +17,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from drafter.casefile import read_case_data
-
 from .conftest import SAMPLES
+from .webutil import sample_sheet
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -218,19 +215,9 @@ def test_two_tabs_editing_one_case_the_second_save_is_refused(server, browser):
 
 
 def test_a_batch_with_a_bad_row_is_reported(server, browser, tmp_path):
-    from drafter.sheet import flatten
-
     base, _ = server
-    rows = [flatten(read_case_data(p)[0]) for p in SAMPLES[2:4]]
-    rows[0]["respondent.a_number"] = "12"
-    header = list(dict.fromkeys(k for r in rows for k in r))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if row.get(h) is None else row.get(h) for h in header])
     sheet = tmp_path / "clients.csv"
-    sheet.write_text(out.getvalue(), encoding="utf-8")
+    sheet.write_text(sample_sheet(SAMPLES[2:4], bad_row=0), encoding="utf-8")
     browser.get(base + "/batch")
     by_name(browser, "sheet").send_keys(str(sheet))
     browser.find_element("id", "start-batch").click()

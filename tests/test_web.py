@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import sqlite3
 import zipfile
@@ -19,7 +18,7 @@ from drafter.web.serve import default_db, is_loopback
 from drafter.web.store import ConflictError, Store
 
 from .conftest import SAMPLES
-from .webutil import field_error, form_fields, make_app
+from .webutil import field_error, form_fields, make_app, sample_sheet
 
 SAMPLE = "03-pending-child-illness.yaml"
 
@@ -313,20 +312,11 @@ def test_clauses_are_browsable_with_rule_authorities_and_text(client):
 
 
 def test_a_batch_upload_reports_its_bad_row_and_zips_the_letters(client, tmp_path):
-    from drafter.sheet import flatten
-
-    rows = [flatten(read_case_data(p)[0]) for p in SAMPLES[2:4]]
-    rows[1]["respondent.a_number"] = "12"
-    header = list(dict.fromkeys(k for r in rows for k in r))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if row.get(h) is None else row.get(h) for h in header])
+    sheet = sample_sheet(SAMPLES[2:4], bad_row=1)
     r = client.post(
         "/batch",
         data={
-            "sheet": (io.BytesIO(out.getvalue().encode()), "clients.csv"),
+            "sheet": (io.BytesIO(sheet.encode()), "clients.csv"),
             "document": "pd-request",
         },
         content_type="multipart/form-data",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html as html_lib
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,3 +88,19 @@ def field_error(html: bytes, path: str) -> str:
         raise AssertionError(f"no field {path} on the page")
     found = re.search(r'<p class="error"[^>]*>(.*?)</p>', block.group(1), re.S)
     return html_lib.unescape(found.group(1)) if found else ""
+
+
+def sample_sheet(samples, *, bad_row: int) -> str:
+    """A CSV of sample cases, one a row, with the A-number of row ``bad_row`` (0-based) made bad."""
+    from drafter.casefile import read_case_data
+    from drafter.sheet import flatten
+
+    rows = [flatten(read_case_data(p)[0]) for p in samples]
+    rows[bad_row]["respondent.a_number"] = "12"
+    header = list(dict.fromkeys(k for r in rows for k in r))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if row.get(h) is None else row.get(h) for h in header])
+    return out.getvalue()
