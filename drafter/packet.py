@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +236,12 @@ def build_packet(
     ]
     total = len(drafted.pages) + sum(s.pages for s in sources)
     checklist += _notes(placed, sources)
+    if _own_page_numbers(drafted):
+        checklist.append(
+            "The Word template prints its own page numbers, so the drafted pages show two: wrap "
+            "them in {%r if not draft.packet %}...{%r endif %} in the template's footer (the "
+            "packet numbers every page itself)."
+        )
     label = _label(case, kind.motion is not None)
     seed = hashlib.sha256(result.docx)
     for s in sources:
@@ -382,6 +389,17 @@ def _notes(placed: list[PacketExhibit], sources: list[_Source]) -> list[str]:
                 "packet and its index use the file."
             )
     return notes
+
+
+_PAGE_NUMBER = re.compile(r"\bPage \d+ of \d+\b")
+
+
+def _own_page_numbers(drafted: PdfReader) -> bool:
+    """Whether the drafted part's first page already carries a "Page n of N" of its own."""
+    try:
+        return bool(_PAGE_NUMBER.search(drafted.pages[0].extract_text()))
+    except Exception:  # text that cannot be read is no sign either way
+        return False
 
 
 def _label(case: Case, motion: bool) -> str:

@@ -335,3 +335,23 @@ def test_pdfa_marks_every_part_and_names_what_would_fail_validation(tmp_path):
     # pages, with their fonts embedded
     for clean in ("(joint-life)", "(i130-receipt)", "(residence)"):
         assert not any(clean in n for n in notes), notes
+
+
+def test_a_template_that_numbers_its_own_pages_is_named_in_the_checklist(tmp_path):
+    """An attorney's template made before draft.packet would show two page numbers a page."""
+    need_libreoffice()
+    from .conftest import make_template
+
+    template = make_template(
+        tmp_path / "old.docx", ["{{ draft.title }}", "Page 1 of 1", "{{ draft.signer }}"]
+    )
+    case = drafter.load_case(case_with_files(tmp_path, standard_exhibits(tmp_path)), today=TODAY)
+    packet = build_packet(case, "reopen", base=tmp_path, template=template)
+    assert any("prints its own page numbers" in n for n in packet.checklist)
+    marks = [title for _, title, _ in outline(PdfReader(io.BytesIO(packet.files[0].data)))]
+    assert marks[0].startswith("Motion: ")  # no part bookmarks in it: the motion starts page 1
+
+
+def test_the_built_in_templates_leave_page_numbers_to_the_packet(built):
+    _, _, packet, _ = built
+    assert not any("prints its own page numbers" in n for n in packet.checklist)
