@@ -192,6 +192,11 @@ def render(
 )
 @click.option("--pdfa", is_flag=True, help="Make PDF/A-2b (for archiving).")
 @click.option(
+    "--ocr",
+    is_flag=True,
+    help="Give scans without a text layer one, with ocrmypdf (needs ocrmypdf and Tesseract).",
+)
+@click.option(
     "--max-mb",
     type=click.FloatRange(min=0.1),
     default=25.0,
@@ -208,6 +213,7 @@ def packet(
     library: Path | None,
     final: bool,
     pdfa: bool,
+    ocr: bool,
     max_mb: float,
     memo: bool,
     force: bool,
@@ -237,6 +243,7 @@ def packet(
         final=final,
         pdfa=pdfa,
         max_mb=max_mb,
+        ocr=ocr,
     )
     for path in built.write(out_dir, memo=memo, force=force):
         click.echo(f"Wrote {path}")

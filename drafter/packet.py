@@ -163,6 +163,7 @@ def build_packet(
     final: bool = False,
     pdfa: bool = False,
     max_mb: float = DEFAULT_MAX_MB,
+    ocr: bool = False,
 ) -> Packet:
     """Build the filing packet for ``document``: the draft and its exhibits as PDF.
 
@@ -175,6 +176,7 @@ def build_packet(
         final: refuse a packet with an exhibit still to be supplied or a placeholder left.
         pdfa: make PDF/A-2b.
         max_mb: the largest file, in MB (1024 x 1024 bytes); a larger packet is split.
+        ocr: give scans without a text layer one, with ocrmypdf (which must be installed).
 
     Raises:
         UserError: the document is not filed as a packet, an exhibit's file is missing or
@@ -210,6 +212,8 @@ def build_packet(
                 "working packet with 'to be supplied' tabs.",
             )
     sources = [_source(tab, ex, case, document, lib, base) for tab, ex in exhibits]
+    if ocr:
+        _ocr_scans(sources)
     drafted = _lay_out(widest.docx, sources, pdfa=pdfa)
 
     checklist: list[str] = []
@@ -314,6 +318,61 @@ def _image_pdf(exhibit: Exhibit, data: bytes) -> bytes:
         ) from None
     assert isinstance(made, bytes)
     return made
+
+
+def _ocr_scans(sources: list[_Source]) -> None:
+    """Give each scan without a text layer one, with ocrmypdf (Tesseract); pages keep their image.
+
+    Raises:
+        UserError: ocrmypdf or Tesseract is not installed, or OCR of an exhibit fails.
+    """
+    scans = [s for s in sources if s.reader is not None and not s.searchable]
+    if not scans:
+        return
+    try:
+        import ocrmypdf
+    except ImportError:
+        raise UserError(
+            "--ocr: ocrmypdf is not installed",
+            hint="pip install ocrmypdf, and install Tesseract (Debian: apt-get install "
+            "tesseract-ocr ghostscript); or drop --ocr.",
+        ) from None
+    import tempfile
+
+    from pypdf import PdfWriter
+
+    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="drafter-ocr-") as tmp:
+        for n, s in enumerate(scans):
+            assert s.reader is not None
+            source, target = Path(tmp) / f"in{n}.pdf", Path(tmp) / f"out{n}.pdf"
+            out = io.BytesIO()
+            PdfWriter(clone_from=s.reader).write(out)
+            source.write_bytes(out.getvalue())
+            try:
+                ocrmypdf.ocr(
+                    source,
+                    target,
+                    skip_text=True,
+                    output_type="pdf",
+                    optimize=0,
+                    progress_bar=False,
+                )
+            except ocrmypdf.exceptions.MissingDependencyError as exc:
+                raise UserError(
+                    f"--ocr: {str(exc).strip().splitlines()[0]}",
+                    hint="Install Tesseract and Ghostscript (Debian: apt-get install "
+                    "tesseract-ocr ghostscript), or drop --ocr.",
+                ) from None
+            except Exception as exc:  # ocrmypdf's many errors: name the exhibit
+                raise UserError(
+                    f"exhibits ({s.exhibit.id}): file {s.exhibit.file}: OCR failed "
+                    f"({type(exc).__name__})",
+                    hint="Build the packet without --ocr, or OCR the scan by hand.",
+                ) from None
+            made = target.read_bytes()
+            s.reader, s.pdf_bytes = _read_pdf(made), len(made)
+            s.searchable = _has_text(s.reader)
 
 
 def _has_text(reader: PdfReader) -> bool:

@@ -60,6 +60,19 @@ def png_scan(path: Path, *, dpi: int = 100) -> Path:
     return path
 
 
+def text_scan(path: Path, lines: list[str], *, dpi: int = 100) -> Path:
+    """A letter-size "scan" of printed lines: an image only, which OCR can read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (int(8.5 * dpi), 11 * dpi), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
+    for n, line in enumerate(lines):
+        draw.text((dpi, dpi * 1.5 + n * 80), line, font=font, fill=0)
+    image.save(path, dpi=(dpi, dpi))
+    return path
+
+
 def word_file(path: Path, marker: str) -> Path:
     from docx import Document
 

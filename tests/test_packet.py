@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from .packet_fixtures import (
     noisy_pdf,
     standard_exhibits,
     text_pdf,
+    text_scan,
 )
 
 TODAY = dt.date(2026, 11, 23)
@@ -355,3 +357,40 @@ def test_a_template_that_numbers_its_own_pages_is_named_in_the_checklist(tmp_pat
 def test_the_built_in_templates_leave_page_numbers_to_the_packet(built):
     _, _, packet, _ = built
     assert not any("prints its own page numbers" in n for n in packet.checklist)
+
+
+def test_ocr_gives_a_scan_a_text_layer(tmp_path):
+    need_libreoffice()
+    try:
+        import ocrmypdf  # noqa: F401
+    except ImportError:
+        ocrmypdf = None
+    if ocrmypdf is None or shutil.which("tesseract") is None:
+        if os.environ.get("DRAFTER_REQUIRE_OCR"):
+            pytest.fail("ocrmypdf and Tesseract are required (DRAFTER_REQUIRE_OCR is set)")
+        pytest.skip("ocrmypdf or Tesseract is not installed (optional); .ci/run installs them")
+    files = standard_exhibits(tmp_path)
+    text_scan(tmp_path / "ex" / "joint.png", ["JOINT LEASE AGREEMENT", "Tenants: K. Benali"])
+    case = drafter.load_case(case_with_files(tmp_path, files), today=TODAY)
+    plain = build_packet(case, "reopen", base=tmp_path)
+    scan = next(p for p in plain.exhibits if p.exhibit.id == "joint-life")
+    assert not scan.searchable
+    assert "JOINT LEASE" not in page_texts(plain.files[0].data, tmp_path)[scan.first]
+    read = build_packet(case, "reopen", base=tmp_path, ocr=True)
+    scan = next(p for p in read.exhibits if p.exhibit.id == "joint-life")
+    assert scan.searchable
+    texts = page_texts(read.files[0].data, tmp_path)
+    assert "JOINT LEASE AGREEMENT" in texts[scan.first]
+    assert f"Page {scan.first + 1} of {read.pages}" in texts[scan.first]  # still stamped
+    assert not any("(joint-life) is a scan" in n for n in read.checklist)
+
+
+def test_ocr_without_ocrmypdf_is_a_clear_error(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ocrmypdf", None)  # as if it were not installed
+    files = standard_exhibits(tmp_path)
+    case = drafter.load_case(case_with_files(tmp_path, files), today=TODAY)
+    need_libreoffice()
+    with pytest.raises(UserError, match="--ocr: ocrmypdf is not installed"):
+        build_packet(case, "reopen", base=tmp_path, ocr=True)
