@@ -74,6 +74,23 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+def _command(
+    exe: str, profile: Path, outdir: Path, files: Sequence[Path], target: str
+) -> list[str]:
+    """One LibreOffice run converting ``files`` into ``outdir``, with its own profile."""
+    return [
+        exe,
+        # A file:// URL, encoded: a folder named "a #1 100%" must still work.
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
+
+
 def require_soffice() -> str:
     """The LibreOffice executable.
 
@@ -114,17 +131,7 @@ def convert_to_pdf(
                 files[i :: max(processes, 1)] for i in range(min(max(processes, 1), len(files)))
             ]
             commands = [
-                [
-                    exe,
-                    # A file:// URL, encoded: a folder named "a #1 100%" must still work.
-                    f"-env:UserInstallation={(Path(tmp) / f'profile-{i}').as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    tmp,
-                    *map(str, group),
-                ]
+                _command(exe, Path(tmp) / f"profile-{i}", Path(tmp), group, "pdf")
                 for i, group in enumerate(groups)
             ]
             _run_all(commands, timeout=timeout)
@@ -172,16 +179,13 @@ def convert_bytes(
         if sources:
             _run_all(
                 [
-                    [
+                    _command(
                         exe,
-                        f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
-                        "--headless",
-                        "--convert-to",
+                        Path(tmp) / "profile",
+                        out,
+                        sources,
                         "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":")),
-                        "--outdir",
-                        str(out),
-                        *map(str, sources),
-                    ]
+                    )
                 ],
                 timeout=timeout,
             )

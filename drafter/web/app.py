@@ -620,7 +620,6 @@ def create_app(
         message = f"That upload is larger than {MAX_REQUEST_MB} MB."
         return render_template("error.html", message=message), 413
 
-    app.teardown_appcontext(lambda _: None)
     app.extensions["drafter_store"] = store
     app.extensions["drafter_work"] = work
     _register_cleanup(work)

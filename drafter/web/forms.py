@@ -284,7 +284,7 @@ def _read(node: dict[str, Any], path: str, form: Mapping[str, str], checked: set
             for n in numbers:
                 if f"{prefix}{n}._remove" in checked:
                     continue
-                row = _read({**items}, f"{prefix}{n}", form, checked)
+                row = _read(items, f"{prefix}{n}", form, checked)
                 rows.append(row if row is not None else {})
             return rows or None
         text = form.get(path, "")
