@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .casefile import load_case, parse_case
 from .clauses import ClauseLibrary
@@ -13,14 +13,14 @@ from .documents import get_document
 from .drafting import Draft, builtin_dir, compose, draft, load_library, require_filled
 from .errors import OutputExistsError, UserError
 from .inputs import set_input_limits
-from .lint import LintReport, lint_library
-from .memo import Memo, build_memo
 from .model import Case
-from .packet import Packet, build_packet
-from .pdf import convert_to_pdf, require_soffice
 from .render import prepare_out_dir, write_atomic
-from .suggestions import Suggestions
-from .suggestions import suggest as _suggest
+
+if TYPE_CHECKING:  # imported when first used, so drafting one document starts faster
+    from .lint import LintReport
+    from .memo import Memo
+    from .packet import Packet, build_packet
+    from .suggestions import Suggestions
 
 __all__ = [
     "Packet",
@@ -43,6 +43,15 @@ __all__ = [
     "suggest",
     "write_starter",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The packet pulls in PDF tooling: imported when first asked for, not for every draft.
+    if name in ("Packet", "build_packet"):
+        from . import packet
+
+        return getattr(packet, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def case_schema() -> dict[str, Any]:
@@ -110,6 +119,8 @@ def copy_clause(clause_id: str, directory: Path, *, force: bool = False) -> Path
 
 def lint(library: Path | None = None, *, samples_dir: Path | None = None) -> LintReport:
     """Lint the built-in clause library, or an attorney's overlay on it, against the samples."""
+    from .lint import lint_library
+
     samples = sorted((samples_dir or builtin_dir("samples")).glob("*.y*ml"))
     samples += sorted((samples_dir or builtin_dir("samples")).glob("*.json"))
     return lint_library(builtin_dir("clauses"), overlay=library, samples=samples)
@@ -119,6 +130,8 @@ def suggest(
     case: Case, *, library: ClauseLibrary | None = None, as_of: dt.date | None = None
 ) -> Suggestions:
     """Which documents fit the case, most useful first, with deadlines computed as of ``as_of``."""
+    from .suggestions import suggest as _suggest
+
     return _suggest(case, library or load_library(), as_of=as_of)
 
 
@@ -128,6 +141,8 @@ def explain(case: Case, document: str, *, library: ClauseLibrary | None = None) 
     Raises:
         DrafterError: the case lacks what the document needs, or a clause fails.
     """
+    from .memo import build_memo
+
     kind = get_document(document)
     kind.require(case)
     return build_memo(compose(case, kind, library or load_library(), explain=True))
@@ -159,6 +174,9 @@ def draft_to_file(
         UserError: ``final`` and a placeholder is left, or ``pdf`` is asked for but LibreOffice
             is not installed (nothing is written), or the conversion failed (the .docx is kept).
     """
+    from .memo import build_memo
+    from .pdf import convert_to_pdf, require_soffice
+
     result = draft(case, document, library=library, template=template, explain=memo)
     if final:
         require_filled(result, document)

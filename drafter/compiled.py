@@ -181,14 +181,21 @@ class CompiledTemplate:
         patched = self._docxtpl.patch_xml(xml)
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
         try:
-            template = self.env.from_string(source)
+            template = self._from_string(source)
         except TEMPLATE_FAILURES as exc:
             raise located_error(exc, self.name, where, source) from None
         return _Part(name, where, source, template, kind)
 
+    def _from_string(self, source: str) -> jinja2.Template:
+        if self._sandboxed:  # drafter's own sandbox: its generated code may come from the cache
+            from .codecache import compile_source
+
+            return compile_source(self.env, source)  # type: ignore[arg-type]
+        return self.env.from_string(source)
+
     def _compile_text(self, text: str) -> jinja2.Template:
         try:
-            return self.env.from_string(text)
+            return self._from_string(text)
         except TEMPLATE_FAILURES as exc:
             raise TemplateError(
                 f"{self.name} (document properties): {describe_failure(exc)}"

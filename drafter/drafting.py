@@ -8,15 +8,13 @@ from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
-from docxtpl import RichText
-
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError, UserError
 from .law import Assessment, assess
 from .model import Case, Exhibit
 from .record import Record
-from .render import Block, DocProperties, blocks, render_docx, rich_text, safe_filename
+from .render import Block, DocProperties, RichText, blocks, render_docx, rich_text, safe_filename
 from .rules import Selection, select_clauses
 from .sandbox import render_text
 from .scope import ClauseScope, disclosed_only, resolve_exhibits

@@ -131,7 +131,9 @@ class _Model(BaseModel):
             )
         return value
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, validate_default=True, defer_build=True
+    )
 
 
 # --------------------------------------------------------------------------- text

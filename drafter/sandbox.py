@@ -641,8 +641,11 @@ def environment() -> DrafterSandbox:
 
 @lru_cache(maxsize=4096)
 def _compiled_text(source: str) -> jinja2.Template:
-    # Clause bodies are compiled once per process, however many cases are drafted.
-    return environment().from_string(source)
+    # Clause bodies are compiled once per process, however many cases are drafted (and their
+    # generated code is kept between processes: see drafter.codecache).
+    from .codecache import compile_source
+
+    return compile_source(environment(), source)
 
 
 @lru_cache(maxsize=4096)

@@ -403,3 +403,24 @@ def test_undeclared_variables_are_found_as_docxtpl_finds_them(tmp_path):
     assert "name" not in compile_template(path).get_undeclared_template_variables(
         context={"name": "x"}
     )
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [("plain", False, False, None)],
+        [('It\'s <b> & "quoted"', True, False, None), (" then ", False, False, None)],
+        [("[the date]", False, True, "FFFF00"), ("§\u00a05", True, True, "FFFF00")],
+        [("", False, False, None), ("tab\there", False, True, None)],
+    ],
+)
+def test_drafters_rich_text_writes_docxtpls_xml(runs):
+    """drafter's own runs (so drafting need not import docxtpl) are docxtpl's, byte for byte."""
+    from drafter.render import RichText as DrafterRichText
+
+    ours, theirs = DrafterRichText(), RichText()
+    for text, italic, bold, highlight in runs:
+        ours.add(text, italic=italic, bold=bold, highlight=highlight)
+        theirs.add(text, italic=italic, bold=bold, highlight=highlight)
+    assert ours.xml == theirs.xml
+    assert ours.__html__() == theirs.__html__() == str(ours)
