@@ -174,9 +174,6 @@ def draft_to_file(
         UserError: ``final`` and a placeholder is left, or ``pdf`` is asked for but LibreOffice
             is not installed (nothing is written), or the conversion failed (the .docx is kept).
     """
-    from .memo import build_memo
-    from .pdf import convert_to_pdf, require_soffice
-
     result = draft(case, document, library=library, template=template, explain=memo)
     if final:
         require_filled(result, document)
@@ -185,6 +182,8 @@ def draft_to_file(
     if memo:
         targets.append(target.with_suffix(".memo.md"))
     if pdf:
+        from .pdf import convert_to_pdf, require_soffice
+
         targets.append(target.with_suffix(".pdf"))
         require_soffice()
     if not force:
@@ -195,6 +194,8 @@ def draft_to_file(
                 )
     write_atomic(target, result.docx, force=force)
     if memo:
+        from .memo import build_memo
+
         write_atomic(targets[1], build_memo(result).to_text().encode("utf-8"), force=force)
     if pdf:
         problem = convert_to_pdf([target], force=force)[target]

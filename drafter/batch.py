@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -209,6 +210,10 @@ class _Job:
     columns: dict[str, str] = field(default_factory=dict)
     """Field path -> the sheet column it came from (``column C (respondent.a_number)``), sent
     to each worker once rather than with every row."""
+    defaults: dict[str, Any] = field(default_factory=dict)
+    """Values every row shares (``--defaults``), merged under each row by the worker."""
+    by_input: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Finished rows of earlier runs by input and library fingerprint (see :class:`_Prior`)."""
 
 
 _STATE: dict[str, Any] = {}
@@ -453,23 +458,12 @@ def _uninterrupted() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _prepare(
-    options: BatchOptions,
-    sheet: Sheet,
-    defaults: dict[str, Any],
-    library_sha: str,
-    prior: _Prior,
-) -> Iterator[tuple[Any, ...] | RowResult]:
-    for row in sheet.rows:
-        yield _prepare_row(row, options, defaults, library_sha, prior)
-
-
 def _prepare_row(
     row: Row,
-    options: BatchOptions,
+    document: str,
     defaults: dict[str, Any],
     library_sha: str,
-    prior: _Prior,
+    by_input: dict[str, dict[str, str]],
 ) -> tuple[Any, ...] | RowResult:
     extra = row.cells.pop("__extra__", None)
     if extra:
@@ -485,13 +479,22 @@ def _prepare_row(
         return RowResult(
             row.number, "failed", library_sha256=library_sha, errors=(f"row {row.number}, {exc}",)
         )
-    input_sha = _input_fingerprint({"document": options.document, "case": data})
-    return (
-        row.number,
-        data,
-        input_sha,
-        prior.by_input.get(input_sha + library_sha),
-    )
+    input_sha = _input_fingerprint({"document": document, "case": data})
+    return (row.number, data, input_sha, by_input.get(input_sha + library_sha))
+
+
+def _draft_rows(rows: list[Row]) -> list[RowResult]:
+    """A worker's share: a few rows at a time, read into case data here, not in the parent.
+
+    Sending raw rows in small chunks keeps the parent's work per row small (it competes with
+    the workers for the cores), and one pickle per chunk sends the column names once.
+    """
+    job: _Job = _STATE["job"]
+    results = []
+    for row in rows:
+        task = _prepare_row(row, job.document, job.defaults, job.library_sha256, job.by_input)
+        results.append(task if isinstance(task, RowResult) else _draft_row(*task))
+    return results
 
 
 class _Progress:
@@ -593,6 +596,8 @@ def _run_locked(
         options.overwrite_edited,
         sheet.path.name,
         {c.path: c.describe() for c in sheet.columns},
+        defaults,
+        prior.by_input,
     )
     workers = options.workers or os.cpu_count() or 1
     results: dict[int, RowResult] = {}
@@ -610,14 +615,14 @@ def _run_locked(
             journal.flush()
             progress.update(result)
 
-        tasks = _prepare(options, sheet, defaults, library_sha, prior)
         try:
             if workers == 1:
                 _setup(job, library)
-                for task in tasks:
-                    record(task if isinstance(task, RowResult) else _draft_row(*task))
+                for row in sheet.rows:
+                    for result in _draft_rows([row]):
+                        record(result)
             else:
-                stop_reason = _run_pool(tasks, job, workers, record)
+                stop_reason = _run_pool(sheet.rows, job, workers, record)
         except KeyboardInterrupt:
             stop_reason = "interrupted"
         finally:
@@ -719,13 +724,19 @@ def _check_required_columns(sheet: Sheet, defaults: dict[str, Any], options: Bat
         )
 
 
+_CHUNK = 8
+"""Rows a worker takes at a time."""
+
+
 def _run_pool(
-    tasks: Iterator[tuple[Any, ...] | RowResult],
+    rows: Iterator[Row],
     job: _Job,
     workers: int,
     record: Callable[[RowResult], None],
 ) -> str | None:
-    """Keep at most a few rows per worker in flight, so memory stays flat however long the sheet.
+    """Hand the rows to the workers in chunks, a few per worker in flight at a time.
+
+    Memory stays flat however long the sheet.
 
     Returns:
         None when every row was handed out and answered; otherwise why the run stopped early.
@@ -734,45 +745,52 @@ def _run_pool(
     if context.get_start_method() == "forkserver":
         # drafter._forkserver ties the forkserver's life to this process (kill -9 included).
         context.set_forkserver_preload(["drafter._forkserver", "drafter.batch"])
-    window = workers * 4
-    pending: dict[Future[RowResult], int] = {}
+    window = workers * 3
+    pending: dict[Future[list[RowResult]], list[int]] = {}
+
+    def collect(future: Future[list[RowResult]]) -> None:
+        for result in _results(future, pending.pop(future)):
+            record(result)
+
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(job,)
     ) as pool:
         try:
-            for task in tasks:
-                if isinstance(task, RowResult):
-                    record(task)
-                    continue
+            while chunk := list(itertools.islice(rows, _CHUNK)):
                 try:
-                    future = pool.submit(_draft_row, *task)
+                    future = pool.submit(_draft_rows, chunk)
                 except BrokenProcessPool:
                     for f in list(pending):
-                        record(_result(f, pending.pop(f)))
+                        collect(f)
                     return "a worker process died"
-                pending[future] = task[0]
+                pending[future] = [row.number for row in chunk]
                 if len(pending) >= window:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for f in done:
-                        record(_result(f, pending.pop(f)))
+                        collect(f)
             for f in list(pending):
-                record(_result(f, pending.pop(f)))
+                collect(f)
         except KeyboardInterrupt:
             for f in pending:
                 f.cancel()
             for f in [f for f in pending if not f.cancelled()]:
-                record(_result(f, pending.pop(f)))
+                collect(f)
             return "interrupted"
     return None
 
 
-def _result(future: Future[RowResult], row: int) -> RowResult:
+def _results(future: Future[list[RowResult]], rows: list[int]) -> list[RowResult]:
     try:
         return future.result()
     except BrokenProcessPool:
-        return RowResult(
-            row, "failed", errors=(f"row {row}: the worker drafting it died; run the batch again",)
-        )
+        return [
+            RowResult(
+                row,
+                "failed",
+                errors=(f"row {row}: the worker drafting it died; run the batch again",),
+            )
+            for row in rows
+        ]
 
 
 def _mark_duplicates(results: list[RowResult]) -> None:

@@ -42,7 +42,7 @@ from .yamlcache import cache_dir
 if TYPE_CHECKING:
     from .sandbox import DrafterSandbox
 
-__all__ = ["compile_source", "save"]
+__all__ = ["compile_source", "lookup", "save", "store"]
 
 _MAX_ENTRIES = 2048
 _MAX_BYTES = 32 * 1024 * 1024
@@ -104,17 +104,32 @@ def _load() -> dict[str, bytes]:
     return _entries
 
 
+def lookup(key: str) -> bytes | None:
+    """What :func:`store` kept under ``key`` (in this process or an earlier one), if anything."""
+    if _path() is None:
+        return None
+    return _added.get(key) or _load().get(key)
+
+
+def store(key: str, blob: bytes) -> None:
+    """Keep ``blob`` under ``key``; written when the process ends (see :func:`save`)."""
+    global _registered
+    if _path() is None:
+        return
+    _added[key] = blob
+    if not _registered:
+        _registered = True
+        atexit.register(save)
+
+
 def compile_source(env: DrafterSandbox, source: str) -> jinja2.Template:
     """``env.from_string(source)``, with the generated code from the cache when it is there.
 
     Raises:
         jinja2.TemplateSyntaxError: as ``from_string`` does (a failure is never cached).
     """
-    global _registered
-    if _path() is None:
-        return env.from_string(source)
-    key = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    blob = _added.get(key) or _load().get(key)
+    key = "jinja:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+    blob = lookup(key)
     code: CodeType | None = None
     if blob is not None:
         try:
@@ -124,10 +139,7 @@ def compile_source(env: DrafterSandbox, source: str) -> jinja2.Template:
         code = loaded if isinstance(loaded, CodeType) else None
     if code is None:
         code = env.compile(source)
-        _added[key] = marshal.dumps(code)
-        if not _registered:
-            _registered = True
-            atexit.register(save)
+        store(key, marshal.dumps(code))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 

@@ -15,7 +15,9 @@ document at render time): InlineImage, Subdoc and picture/media replacement; dra
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import marshal
 import re
 import struct
 import zipfile
@@ -27,11 +29,6 @@ from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.pkgwriter import _ContentTypesItem
-from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import TemplateError, UserError
@@ -98,6 +95,127 @@ class _Part:
     """``body`` (spliced into document.xml), ``part`` (a whole header/footer) or ``footnotes``."""
 
 
+@dataclass(frozen=True)
+class _Core:
+    """The template's own core properties that a render keeps (docProps/core.xml)."""
+
+    keywords: str
+    category: str
+    content_status: str
+    version: str
+    revision: str
+    last_modified_by: str
+    created: dt.datetime | None
+    modified: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What rendering needs of a template: its parts' patched Jinja sources and properties."""
+
+    main_prefix: str
+    main_suffix: str
+    parts: tuple[tuple[str, str, str, str], ...]
+    """(zip name, where, docxtpl-patched source, kind) for each part docxtpl renders."""
+    properties: dict[str, str]
+    core: _Core
+
+    def dump(self) -> bytes:
+        c = self.core
+        dates = tuple(d.isoformat() if d else None for d in (c.created, c.modified))
+        core = (c.keywords, c.category, c.content_status, c.version, c.revision)
+        return marshal.dumps(
+            (
+                self.main_prefix,
+                self.main_suffix,
+                self.parts,
+                self.properties,
+                (*core, c.last_modified_by, *dates),
+            )
+        )
+
+    @classmethod
+    def load(cls, blob: bytes) -> _Layout | None:
+        """The layout :meth:`dump` wrote, or None for anything else."""
+        try:
+            prefix, suffix, parts, properties, core = marshal.loads(blob)
+            strings = [prefix, suffix, *(x for p in parts for x in p), *core[:6]]
+            if not all(isinstance(x, str) for x in strings) or any(len(p) != 4 for p in parts):
+                return None
+            if set(properties) != set(_TEMPLATED_PROPERTIES) or not all(
+                isinstance(v, str) for v in properties.values()
+            ):
+                return None
+            dates = [dt.datetime.fromisoformat(d) if d is not None else None for d in core[6:]]
+            return cls(prefix, suffix, tuple(parts), properties, _Core(*core[:6], *dates))
+        except (EOFError, ValueError, TypeError, IndexError):
+            return None
+
+
+@dataclass
+class _Package:
+    """The template as python-docx reads it, for what needs a live package (links, images)."""
+
+    docxtpl: Any
+    """A docxtpl template holding the python-docx document: its patching and helpers."""
+    parts: dict[str, Any]
+    base_rels: dict[str, set[str]]
+    """Each part's relationships as the template has them, to see what a render added."""
+
+
+def _layout_key(data: bytes) -> str:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for dist in ("docxtpl", "python-docx"):
+        digest.update(version(dist).encode() + b"\0")
+    digest.update(Path(__file__).read_bytes())
+    digest.update(data)
+    return "layout:" + digest.hexdigest()
+
+
+def _cached_layout(data: bytes) -> _Layout | None:
+    from .codecache import lookup
+
+    blob = lookup(_layout_key(data))
+    return _Layout.load(blob) if blob is not None else None
+
+
+def _store_layout(data: bytes, layout: _Layout) -> None:
+    from .codecache import store
+
+    store(_layout_key(data), layout.dump())
+
+
+def _grids_fit(tree: Any) -> bool:
+    """Whether docxtpl's ``fix_tables`` would leave every table of ``tree`` as it is.
+
+    It changes a grid only when a row has more cells than the grid has columns, or the grid
+    has more columns than the widest row spans; anything unusual is left to docxtpl.
+    """
+    w = tree.nsmap.get("w")
+    if w is None:
+        return False
+    ns = "{" + w + "}"
+    try:
+        for table in tree.iter(ns + "tbl"):
+            grid = table.find(ns + "tblGrid")
+            if grid is None:
+                return False
+            columns, widest = len(grid.findall(ns + "gridCol")), 0
+            for row in table.iter(ns + "tr"):
+                cells = row.findall(ns + "tc")
+                if len(cells) > columns:
+                    return False
+                spans = [c.find(f"{ns}tcPr/{ns}gridSpan") for c in cells]
+                widest = max(widest, sum(1 if s is None else int(s.get(ns + "val")) for s in spans))
+            if columns > widest:
+                return False
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 class CompiledTemplate:
     """A Word template compiled once; :meth:`render` turns a context into .docx bytes.
 
@@ -130,55 +248,102 @@ class CompiledTemplate:
         except UserError as exc:
             raise TemplateError(exc.message, exc.hint) from None
         try:
-            document = Document(io.BytesIO(data))
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self._entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(f"{self.name}: not a Word .docx document ({exc})") from None
-        # docxtpl's own XML patching and post-processing, borrowed from a template instance.
-        self._docxtpl = DocxTemplate(io.BytesIO(data))
-        self._docxtpl.docx = document
-        package = document.part.package
-        self._docx_parts = {str(p.partname).lstrip("/"): p for p in package.iter_parts()}
-        # What the template's package holds, to see what a render (a hyperlink, an image) adds.
-        self._base_rels = {name: set(p.rels) for name, p in self._docx_parts.items()}
-        self.current_rendering_part: Any = document.part
-        """The python-docx part being rendered (docxtpl's InlineImage inserts its picture here)."""
+        self._data = data
+        self._package: _Package | None = None
+        self._rendering = "word/document.xml"
+        layout = _cached_layout(data) if sandboxed else None
+        if layout is None:
+            layout = self._layout()
+            if sandboxed:
+                _store_layout(data, layout)
+        self._main_prefix, self._main_suffix = layout.main_prefix, layout.main_suffix
+        self._parts = [self._compile(*part) for part in layout.parts]
+        self._properties = {
+            prop: self._compile_text(text) for prop, text in layout.properties.items()
+        }
+        self._core = layout.core
+        rendered = {p.name for p in self._parts} | {"docProps/core.xml"}
+        self._packed = {n: _member(n, d) for n, d in self._entries if n not in rendered}
+
+    def _layout(self) -> _Layout:
+        """What a render needs of the template, read with python-docx and patched by docxtpl.
+
+        A render of drafter's own sandbox then needs neither: the layout is kept in the
+        compiled-template cache (:mod:`drafter.codecache`), keyed by the template's bytes.
+        """
+        package = self._load_package()
+        document = package.docxtpl.docx
         entries = dict(self._entries)
         main = entries["word/document.xml"].decode("utf-8")
         start, end = main.index("<w:body"), main.rindex("</w:body>") + len("</w:body>")
-        self._main_prefix, self._main_suffix = main[:start], main[end:]
         body = etree.tostring(document._element.body, encoding="unicode")
-        parts = [self._compile("word/document.xml", "body", body, "body")]
+        patch = package.docxtpl.patch_xml
+        parts = [("word/document.xml", "body", patch(body), "body")]
+        from docx.oxml import parse_xml
+
         for rel in document.part.rels.values():
             if rel.is_external or rel.reltype not in (_HEADER, _FOOTER):
                 continue
             target = rel.target_part
             xml = etree.tostring(parse_xml(target.blob), encoding="unicode")
             where = "header" if rel.reltype == _HEADER else "footer"
-            parts.append(self._compile(str(target.partname).lstrip("/"), where, xml, "part"))
+            parts.append((str(target.partname).lstrip("/"), where, patch(xml), "part"))
         for part in document.part.package.parts:
             if part.content_type == _FOOTNOTES:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(
-                    self._compile(str(part.partname).lstrip("/"), "footnotes", blob, "footnotes")
-                )
-        self._parts = parts
+                name = str(part.partname).lstrip("/")
+                parts.append((name, "footnotes", patch(blob), "footnotes"))
         core = document.core_properties
-        self._properties = {
-            prop: self._compile_text(getattr(core, prop) or "") for prop in _TEMPLATED_PROPERTIES
-        }
-        self._core = core
-        self._rendered_parts = {
-            p.name: self._docx_parts[p.name] for p in parts if p.name in self._docx_parts
-        }
-        rendered = {p.name for p in parts} | {"docProps/core.xml"}
-        self._packed = {n: _member(n, d) for n, d in self._entries if n not in rendered}
+        return _Layout(
+            main[:start],
+            main[end:],
+            tuple(parts),
+            {prop: getattr(core, prop) or "" for prop in _TEMPLATED_PROPERTIES},
+            _Core(
+                core.keywords or "",
+                core.category or "",
+                core.content_status or "",
+                core.version or "",
+                str(core.revision or 1),
+                core.last_modified_by or "",
+                core.created,
+                core.modified,
+            ),
+        )
+
+    def _load_package(self) -> _Package:
+        """The template as python-docx reads it, with docxtpl's helpers: loaded when needed.
+
+        Only a hyperlink, an image or a template not yet in the cache needs it; rendering
+        drafter's own templates does not.
+        """
+        if self._package is None:
+            from docx import Document
+            from docx.opc.exceptions import PackageNotFoundError
+            from docxtpl import DocxTemplate
+
+            try:
+                document = Document(io.BytesIO(self._data))
+            except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+                raise TemplateError(f"{self.name}: not a Word .docx document ({exc})") from None
+            helper = DocxTemplate(io.BytesIO(self._data))
+            helper.docx = document
+            parts = {str(p.partname).lstrip("/"): p for p in document.part.package.iter_parts()}
+            self._package = _Package(helper, parts, {n: set(p.rels) for n, p in parts.items()})
+        return self._package
+
+    @property
+    def current_rendering_part(self) -> Any:
+        """The python-docx part being rendered (docxtpl's InlineImage inserts its picture here)."""
+        return self._load_package().parts.get(self._rendering)
 
     # -- compiling ------------------------------------------------------------------------
 
-    def _compile(self, name: str, where: str, xml: str, kind: str) -> _Part:
-        patched = self._docxtpl.patch_xml(xml)
+    def _compile(self, name: str, where: str, patched: str, kind: str) -> _Part:
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
         try:
             template = self._from_string(source)
@@ -219,7 +384,7 @@ class CompiledTemplate:
         replaced: dict[str, bytes] = {}
         docpr_ids = iter(range(1001, 1_000_000))
         for part in self._parts:
-            self.current_rendering_part = self._docx_parts.get(part.name)
+            self._rendering = part.name
             try:
                 xml = part.template.render(context)
             except TEMPLATE_FAILURES as exc:
@@ -232,9 +397,9 @@ class CompiledTemplate:
                 .replace("%_}", "%}")
             )
             if _LISTING.search(xml):  # otherwise resolve_listing returns the XML unchanged
-                xml = self._docxtpl.resolve_listing(xml)
+                xml = self._load_package().docxtpl.resolve_listing(xml)
             if part.kind == "body":
-                tree = self._docxtpl.fix_tables(xml)
+                tree = self._fix_tables(xml)
                 for element in tree.iter(_WP_DOCPR):
                     element.attrib["id"] = str(next(docpr_ids))
                 body = etree.tostring(tree, encoding="unicode")
@@ -254,33 +419,50 @@ class CompiledTemplate:
         URL or a new image part, as docxtpl does; the package then needs the part's new
         relationships, the image itself and its content type, or the link points nowhere.
         """
-        # Links and images are related from a part the template renders: if none of those
-        # gained a relationship, nothing was added (the common case, checked cheaply).
-        if all(len(p.rels) == len(self._base_rels[n]) for n, p in self._rendered_parts.items()):
+        # A link or an image needs the python-docx package: without it nothing was added.
+        loaded = self._package
+        if loaded is None:
             return {}
-        package = self._docxtpl.docx.part.package
-        parts = list(package.iter_parts())
+        # They are related from a part the template renders: if none of those gained a
+        # relationship, nothing was added (the common case, checked cheaply).
+        rendered = [p.name for p in self._parts if p.name in loaded.parts]
+        if all(len(loaded.parts[n].rels) == len(loaded.base_rels[n]) for n in rendered):
+            return {}
+        from docx.opc.pkgwriter import _ContentTypesItem
+
+        parts = list(loaded.docxtpl.docx.part.package.iter_parts())
         out: dict[str, bytes] = {}
         for part in parts:
             name = str(part.partname).lstrip("/")
-            if name not in self._docx_parts:
+            if name not in loaded.parts:
                 out[name] = part.blob
-            if set(part.rels) != self._base_rels.get(name, set()):
+            if set(part.rels) != loaded.base_rels.get(name, set()):
                 out[str(part.partname.rels_uri).lstrip("/")] = part.rels.xml
-        if any(str(p.partname).lstrip("/") not in self._docx_parts for p in parts):
+        if any(str(p.partname).lstrip("/") not in loaded.parts for p in parts):
             out["[Content_Types].xml"] = _ContentTypesItem.from_parts(parts).blob  # type: ignore[no-untyped-call]
         return out
+
+    def _fix_tables(self, xml: str) -> Any:
+        """Make a table's grid fit the cells a loop left in it, as docxtpl's ``fix_tables`` does.
+
+        Parsed as docxtpl parses it; docxtpl itself is asked only when a grid must change
+        (a ``{%tc %}`` loop), which drafter's own templates never need.
+        """
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        if _grids_fit(tree):
+            return tree
+        return self._load_package().docxtpl.fix_tables(xml)
 
     # -- docxtpl's API ---------------------------------------------------------------------
 
     @property
     def docx(self) -> Any:
         """The template's python-docx document (docxtpl's InlineImage reads it)."""
-        return self._docxtpl.docx
+        return self._load_package().docxtpl.docx
 
     def build_url_id(self, url: str) -> str:
         """Relate the document to ``url`` for a RichText hyperlink, as docxtpl does."""
-        return str(self._docxtpl.build_url_id(url))
+        return str(self._load_package().docxtpl.build_url_id(url))
 
     def get_undeclared_template_variables(
         self, jinja_env: jinja2.Environment | None = None, context: dict[str, Any] | None = None
@@ -330,11 +512,11 @@ class CompiledTemplate:
         core = self._core
         # What neither drafter nor docxtpl renders is kept as the template has it.
         kept = {
-            "keywords": core.keywords or "",
-            "category": core.category or "",
-            "content_status": core.content_status or "",
-            "version": core.version or "",
-            "revision": str(core.revision or 1),
+            "keywords": core.keywords,
+            "category": core.category,
+            "content_status": core.content_status,
+            "version": core.version,
+            "revision": core.revision,
         }
         if properties is not None:
             stamp: dt.datetime | None = dt.datetime.combine(properties.created, dt.time(12, 0))
@@ -354,7 +536,7 @@ class CompiledTemplate:
             raise TemplateError(
                 f"{self.name} (document properties): {describe_failure(exc)}"
             ) from None
-        fields["last_modified_by"] = core.last_modified_by or ""
+        fields["last_modified_by"] = core.last_modified_by
         return _core_properties_xml({**fields, **kept}, core.created, core.modified)
 
 
