@@ -11,7 +11,6 @@ the file; nothing is drafted from a case whose evidence cannot be read.
 from __future__ import annotations
 
 import io
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,6 +98,8 @@ def open_pdf(exhibit: Exhibit, data: bytes) -> PdfReader:
     Raises:
         UserError: the PDF is encrypted or cannot be read (the message names the exhibit).
     """
+    import logging
+
     from pypdf import PdfReader  # only when a PDF exhibit is read: it costs start-up time
     from pypdf.errors import PdfReadError
 

@@ -104,6 +104,10 @@ class _Model(BaseModel):
     @classmethod
     def _storable(cls, value: Any) -> Any:
         """Refuse text a Word document cannot hold, and dates that can only be typos."""
+        if value is None or isinstance(
+            value, (bool, int, BaseModel)
+        ):  # most fields: nothing to check
+            return value
         for item in value if isinstance(value, list) else (value,):
             if isinstance(item, str):
                 check_text(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from .analysis import Fact, facts_read
@@ -51,15 +52,13 @@ def select_clauses(
         TemplateError: a ``when`` expression fails (naming the clause file).
     """
     names = scope.names()
-    clauses = library.for_document(document.id)
-    values = evaluate_all(
-        [c.meta.when for c in clauses], names, names=[f"{c.path} (when)" for c in clauses]
-    )
+    clauses, rules, labels, order = _plan(document, library)
+    values = evaluate_all(rules, names, names=labels)
     decisions = []
-    for clause, value in zip(clauses, values, strict=True):
+    for i in order:  # in document order
+        clause = clauses[i]
         facts = tuple(facts_read(clause.meta.when, names)) if explain else ()
-        decisions.append(Decision(clause, value, clause.meta.when, facts))
-    decisions.sort(key=lambda d: _position(document, d.clause))
+        decisions.append(Decision(clause, values[i], clause.meta.when, facts))
     seen: dict[str, Clause] = {}
     for d in decisions:
         group = d.clause.meta.group
@@ -73,6 +72,28 @@ def select_clauses(
             )
         seen[group] = d.clause
     return Selection(document.id, tuple(decisions))
+
+
+_Plan = tuple[tuple[Clause, ...], list[str], list[str], list[int]]
+_PLANS: weakref.WeakKeyDictionary[ClauseLibrary, dict[str, _Plan]] = weakref.WeakKeyDictionary()
+
+
+def _plan(document: DocumentKind, library: ClauseLibrary) -> _Plan:
+    """A document's clauses (id order), their rules, how errors name them, document order.
+
+    None of it depends on the case, so it is worked out once per library and document.
+    """
+    plans = _PLANS.setdefault(library, {})
+    if document.id not in plans:
+        clauses = tuple(library.for_document(document.id))
+        order = sorted(range(len(clauses)), key=lambda i: _position(document, clauses[i]))
+        plans[document.id] = (
+            clauses,
+            [c.meta.when for c in clauses],
+            [f"{c.path} (when)" for c in clauses],
+            order,
+        )
+    return plans[document.id]
 
 
 def _position(document: DocumentKind, clause: Clause) -> tuple[int, int, str]:

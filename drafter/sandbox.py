@@ -469,6 +469,19 @@ class DrafterSandbox(ImmutableSandboxedEnvironment):
         """Allow only the attributes on the allowlist, whatever the object."""
         return _safe_attribute(obj, attr)
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Read an attribute; a record's field (most reads a template makes) directly.
+
+        A field of a plain record is exactly what the general path would return (its name
+        is on the record's allowlist); anything else takes the general, checked path.
+        """
+        if type(obj) is Record:
+            try:
+                return obj._values[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
     def is_safe_callable(self, obj: Any) -> bool:
         """Allow only registered helpers, Jinja's own callables and allowlisted methods."""
         return _safe_callable(obj)
@@ -551,12 +564,20 @@ class _BoundedTemplate(jinja2.Template):
         """Render under the limits; going over one raises :class:`LimitExceeded`."""
         # One merged copy of globals and variables (Jinja would copy the variables twice more).
         ctx = self.new_context({**self.globals, **dict(*args, **kwargs)}, shared=True)
-        with _bounded() as budget:
-            try:
-                chunks = _counted(self.root_render_func(ctx), budget)
-                return str(self.environment.concat(chunks))
-            except Exception:
-                self.environment.handle_exception()
+        # _bounded(), written out: a render is short, and the context manager costs a tenth.
+        budget = _current.get()
+        token = None
+        if budget is None:
+            budget = _Budget(LIMITS)
+            token = _current.set(budget)
+        try:
+            chunks = _counted(self.root_render_func(ctx), budget)
+            return str(self.environment.concat(chunks))
+        except Exception:
+            self.environment.handle_exception()
+        finally:
+            if token is not None:
+                _current.reset(token)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
@@ -577,20 +598,23 @@ def _finalize(value: Any) -> Any:
     """
     budget = _budget()
     budget.tick()
-    if isinstance(value, ValueRecord):  # a legal conclusion prints as its value
-        value = value.value
-        if isinstance(value, Record):
-            raise jinja2.UndefinedError(
-                "a template printed a whole record; print one of its fields"
-            )
-    if value is None:
-        raise jinja2.UndefinedError("a template printed a value that is empty (None)")
-    if isinstance(value, Markup) or hasattr(value, "__html__"):
-        return value
-    if isinstance(value, dt.date):
-        return format_date(value)
-    _check_int(value, "printing")
-    text = str(value)
+    if type(value) is str:  # most values: none of the checks below applies to plain text
+        text = value
+    else:
+        if isinstance(value, ValueRecord):  # a legal conclusion prints as its value
+            value = value.value
+            if isinstance(value, Record):
+                raise jinja2.UndefinedError(
+                    "a template printed a whole record; print one of its fields"
+                )
+        if value is None:
+            raise jinja2.UndefinedError("a template printed a value that is empty (None)")
+        if isinstance(value, Markup) or hasattr(value, "__html__"):
+            return value
+        if isinstance(value, dt.date):
+            return format_date(value)
+        _check_int(value, "printing")
+        text = str(value)
     if not _SPECIAL.search(text):  # most values: nothing to strip, escape or protect
         budget.charge_output(len(text))
         return Markup(text)

@@ -238,6 +238,11 @@ def _scalar(value: Any, *, boolean: bool = False) -> Any:
     ``TRUE``/``FALSE`` text becomes a boolean only in a true/false column: a client named
     True stays True.
     """
+    if isinstance(value, str):  # nearly every cell (all of a CSV's)
+        text = value.strip()
+        if boolean and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        return text
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
@@ -250,13 +255,13 @@ def _scalar(value: Any, *, boolean: bool = False) -> Any:
         return str(int(value))
     if isinstance(value, (int, float)):
         return str(value)
-    if isinstance(value, str):
-        text = value.strip()
-        lowered = text.lower()
-        if boolean and lowered in ("true", "false"):
-            return lowered == "true"
-        return text
     return value
+
+
+@lru_cache(maxsize=4096)
+def _column_path(path: str) -> tuple[tuple[str, ...], bool]:
+    """A column's path split at its dots, and whether its field is true/false (once each)."""
+    return tuple(path.split(".")), _is_boolean(path)
 
 
 class RowError(Exception):
@@ -275,7 +280,7 @@ def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
     """
     root: dict[str, Any] = {}
     for path, value in cells.items():
-        parts = path.split(".")
+        parts, boolean = _column_path(path)
         node: dict[str, Any] = root
         for i, part in enumerate(parts[:-1]):
             child = node.setdefault(part, {})
@@ -286,7 +291,7 @@ def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
             node = child
         if parts[-1] in node and isinstance(node[parts[-1]], dict):
             raise RowError(f"column {path}: is both a value and a group")
-        node[parts[-1]] = _scalar(value, boolean=_is_boolean(path))
+        node[parts[-1]] = _scalar(value, boolean=boolean)
     data: dict[str, Any] = _lists(root, ())
     return data
 

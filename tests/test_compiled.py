@@ -424,3 +424,12 @@ def test_drafters_rich_text_writes_docxtpls_xml(runs):
         theirs.add(text, italic=italic, bold=bold, highlight=highlight)
     assert ours.xml == theirs.xml
     assert ours.__html__() == theirs.__html__() == str(ours)
+
+
+@pytest.mark.parametrize("text", ["a&b<c>d", "&amp;", "<<>>&&", "plain", "\"q\" 's'", ""])
+def test_core_property_escaping_is_saxutils(text):
+    from xml.sax.saxutils import escape
+
+    from drafter.compiled import xml_escape
+
+    assert xml_escape(text) == escape(text)
