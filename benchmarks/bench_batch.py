@@ -3,7 +3,7 @@
 Not a test: run it by hand on the machine you care about, then record the figures in the README.
 
     .venv/bin/python benchmarks/bench_batch.py [--rows 1000] [--naive-rows 200]
-        [--memory-rows 10000] [--pdf-rows 60] [--document pd-request]
+        [--memory-rows 10000] [--pdf-rows 60] [--repeat 3] [--document pd-request]
 
 It generates fictional rows from the samples (obviously fictional names and A-numbers), then:
 1. the fair naive path: for each row, drafter's own engine (validation, assessment, clauses)
@@ -192,6 +192,7 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=200)
     parser.add_argument("--memory-rows", type=int, default=10000)
     parser.add_argument("--pdf-rows", type=int, default=60, help="0 skips the PDF figure")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (best is kept)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="drafter-bench-") as tmp:
@@ -204,13 +205,19 @@ def main() -> None:
         print(
             f"machine: {cores} core(s), Python {sys.version.split()[0]}; document: {args.document}"
         )
-        naive_rate = naive(rows[: args.naive_rows], args.document, work / "naive")
-        print(f"naive docxtpl path   : {naive_rate:8.1f} docs/s  ({args.naive_rows} rows)")
-        one = batch(sheet, args.document, work / "one", workers=1)
+        # Interleaved rounds, best of each: the machine's speed drifts from minute to minute,
+        # and a ratio of two figures taken minutes apart would measure the drift.
+        rates: dict[str, list[float]] = {"naive": [], "one": [], "many": []}
+        for r in range(args.repeat):
+            rates["naive"].append(naive(rows[: args.naive_rows], args.document, work / f"naive{r}"))
+            rates["one"].append(batch(sheet, args.document, work / f"one{r}", workers=1))
+            rates["many"].append(batch(sheet, args.document, work / f"many{r}", workers=cores))
+        naive_rate, one, many = (max(rates[k]) for k in ("naive", "one", "many"))
+        best = f"best of {args.repeat} interleaved rounds"
+        print(f"naive docxtpl path   : {naive_rate:8.1f} docs/s  ({args.naive_rows} rows, {best})")
         print(
             f"drafter batch, 1 wkr : {one:8.1f} docs/s  ({args.rows} rows)  {one / naive_rate:5.1f}x naive"
         )
-        many = batch(sheet, args.document, work / "many", workers=cores)
         print(
             f"drafter batch, {cores} wkr : {many:8.1f} docs/s  ({args.rows} rows)  {many / naive_rate:5.1f}x naive"
         )

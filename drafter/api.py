@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +63,7 @@ def case_schema() -> dict[str, Any]:
 
 def starter_text() -> str:
     """The commented starter case file that ``drafter init`` writes."""
-    return (resources.files("drafter") / "starter.yaml").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent / "starter.yaml").read_text(encoding="utf-8")
 
 
 def write_starter(path: Path, *, force: bool = False) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from importlib import resources
 from pathlib import Path
 
 from .clauses import Clause, ClauseLibrary
@@ -29,10 +28,11 @@ def builtin_dir(name: str) -> Path:
     In an installed wheel they ship inside the package (``drafter/_data``); in a source checkout
     they sit at the repository root.
     """
-    packaged = resources.files("drafter") / "_data" / name
+    here = Path(__file__).resolve().parent  # a regular package (not importlib.resources: it
+    packaged = here / "_data" / name  # would cost a cold start several milliseconds)
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / name
+        return packaged
+    return here.parent / name
 
 
 def load_library(overlay: Path | None = None, *, base: Path | None = None) -> ClauseLibrary:
