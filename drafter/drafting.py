@@ -22,6 +22,7 @@ from .text import Paragraph, Run, format_date, format_time, parse_markup
 __all__ = ["Composition", "Draft", "builtin_dir", "compose", "draft", "load_library"]
 
 
+@functools.cache  # where the package is does not change while it runs
 def builtin_dir(name: str) -> Path:
     """Where the built-in ``templates``, ``clauses`` or ``samples`` live.
 

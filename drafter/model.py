@@ -94,7 +94,7 @@ class _Model(BaseModel):
     @classmethod
     def _not_a_placeholder(cls, value: Any) -> Any:
         """Refuse a ``<<placeholder>>`` from ``drafter init``'s starter left unreplaced."""
-        if isinstance(value, str) and (found := _PLACEHOLDER.search(value)):
+        if isinstance(value, str) and "<<" in value and (found := _PLACEHOLDER.search(value)):
             raise ValueError(
                 f"still holds the starter's placeholder {found.group()}; write the real value"
             )

@@ -586,8 +586,11 @@ class _BoundedTemplate(jinja2.Template):
 
 
 def _counted(chunks: Iterable[str], budget: _Budget) -> Iterator[str]:
+    limit = budget.limits.max_output  # _Budget.charge_output, written out: it runs per chunk
     for chunk in chunks:
-        budget.charge_output(len(chunk))
+        budget.output += len(chunk)
+        if budget.output > limit:
+            budget.charge_output(0)  # raises LimitExceeded with the usual message
         yield chunk
 
 
