@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -226,7 +227,8 @@ def _worker_init(job: _Job) -> None:
     die_with_parent()
     if os.getppid() == 1:
         os._exit(1)
-    _setup(job)
+    if _STATE.get("job") is not job:  # forked workers already hold the parent's library
+        _setup(job)
 
 
 def _setup(job: _Job, library: ClauseLibrary | None = None) -> None:
@@ -504,16 +506,19 @@ class _Progress:
         self.total, self.echo, self.done, self.failed = total, echo, 0, 0
         self.start = time.monotonic()
         self.last = 0.0
+        self.tty = tty
         self.bar: Any = None
-        if tty:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="row", file=sys.stderr, dynamic_ncols=True)
 
     def update(self, result: RowResult) -> None:
         self.done += 1
         self.failed += result.status == "failed"
         rate = self.done / max(time.monotonic() - self.start, 1e-9)
+        if self.tty and self.bar is None:
+            # Made with the first result, once the workers are running: tqdm starts a monitor
+            # thread, and a process with a thread no longer forks its workers.
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.total, unit="row", file=sys.stderr, dynamic_ncols=True)
         if self.bar is not None:
             self.bar.set_postfix(failed=self.failed, refresh=False)
             self.bar.update(1)
@@ -616,8 +621,8 @@ def _run_locked(
             progress.update(result)
 
         try:
+            _setup(job, library)  # for drafting here, and for workers forked from here
             if workers == 1:
-                _setup(job, library)
                 for row in sheet.rows:
                     for result in _draft_rows([row]):
                         record(result)
@@ -728,6 +733,27 @@ _CHUNK = 8
 """Rows a worker takes at a time."""
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """How the workers start: forked when that is safe, else from a clean forkserver.
+
+    On Linux a process with no other thread forks its workers: they start at once, holding the
+    library and template this process has already loaded (shared, copy on write). With another
+    thread running (``drafter serve`` drafts a batch from a request thread), a fork could copy a
+    lock that thread holds, so a forkserver (spawn on Windows, where there is none) starts them.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        # A forked child flushes its copy of the standard streams when it ends: empty them now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return multiprocessing.get_context("fork")
+    if sys.platform == "win32":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # drafter._forkserver ties the forkserver's life to this process (kill -9 included).
+    context.set_forkserver_preload(["drafter._forkserver", "drafter.batch"])
+    return context
+
+
 def _run_pool(
     rows: Iterator[Row],
     job: _Job,
@@ -741,10 +767,7 @@ def _run_pool(
     Returns:
         None when every row was handed out and answered; otherwise why the run stopped early.
     """
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    if context.get_start_method() == "forkserver":
-        # drafter._forkserver ties the forkserver's life to this process (kill -9 included).
-        context.set_forkserver_preload(["drafter._forkserver", "drafter.batch"])
+    context = _pool_context()
     window = workers * 3
     pending: dict[Future[list[RowResult]], list[int]] = {}
 

@@ -388,9 +388,10 @@ class CompiledTemplate:
                 xml = part.template.render(context)
             except TEMPLATE_FAILURES as exc:
                 raise located_error(exc, self.name, part.where, part.source) from None
-            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = (
-                xml.replace("{_{", "{{")
+            xml = (  # the line breaks compile() put before paragraphs, then the braces
+                xml.replace("\n<w:p ", "<w:p ")
+                .replace("\n<w:p>", "<w:p>")
+                .replace("{_{", "{{")
                 .replace("}_}", "}}")
                 .replace("{_%", "{%")
                 .replace("%_}", "%}")

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.filters import FILTERS
 from jinja2.runtime import LoopContext, Macro
@@ -460,9 +461,27 @@ class _Undefined(jinja2.StrictUndefined):
         super().__init__(hint, obj, name, exc)
 
 
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, printing each value through :func:`_finalize` alone.
+
+    Jinja writes ``escape(environment.finalize(value))``; drafter's finalize already returns
+    the value escaped (or markup made on purpose), so the outer escape, which would only wrap
+    it in Markup again, is left out. Every printed value still goes through the finalize.
+    """
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if finalize.src is None:  # pragma: no cover - drafter's environment always finalizes
+            raise AssertionError("the sandbox prints through its finalize")
+        self.write(finalize.src)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        self.write(")")
+
+
 class DrafterSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with an allowlist and per-render bounds (see the module doc)."""
 
+    code_generator_class = _CodeGenerator
     intercepted_binops = frozenset(_BINOPS)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -560,6 +579,16 @@ def _describe_callable(obj: Any) -> str:
 class _BoundedTemplate(jinja2.Template):
     """A template whose :meth:`render` runs under a budget and counts what it writes."""
 
+    @classmethod
+    def _from_namespace(
+        cls, environment: jinja2.Environment, namespace: Any, globals: Any
+    ) -> jinja2.Template:
+        template = super()._from_namespace(environment, namespace, globals)
+        # The sandbox's globals are fixed when it is made: a plain copy, not Jinja's ChainMap,
+        # which every render would otherwise walk twice.
+        template.globals = dict(globals)
+        return template
+
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render under the limits; going over one raises :class:`LimitExceeded`."""
         # One merged copy of globals and variables (Jinja would copy the variables twice more).
@@ -612,19 +641,22 @@ def _finalize(value: Any) -> Any:
                 )
         if value is None:
             raise jinja2.UndefinedError("a template printed a value that is empty (None)")
-        if isinstance(value, Markup) or hasattr(value, "__html__"):
+        if isinstance(value, Markup):
             return value
+        if hasattr(value, "__html__"):  # markup made on purpose (RichText): as escape() takes it
+            return Markup(value.__html__())
         if isinstance(value, dt.date):
-            return format_date(value)
-        _check_int(value, "printing")
-        text = str(value)
+            text = format_date(value)
+        else:
+            _check_int(value, "printing")
+            text = str(value)
     if not _SPECIAL.search(text):  # most values: nothing to strip, escape or protect
         budget.charge_output(len(text))
-        return Markup(text)
+        return text
     text = _XML_INVALID.sub("", text)
     budget.charge_output(len(text))
     escaped = str(escape(text)).replace("*", "&#42;").replace("[", "&#91;").replace("]", "&#93;")
-    return Markup(protect_braces(escaped))
+    return protect_braces(escaped)
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -480,7 +481,8 @@ def resolve_exhibits(
     """
     by_id = {e.id: e for e in exhibits}
     order: list[str] = []
-    for p in paragraphs:
+    refers = [any(_OPEN in r.text for r in p.runs) for p in paragraphs]
+    for p in itertools.compress(paragraphs, refers):
         for run in p.runs:
             for token in _EXHIBIT_TOKEN.findall(run.text):
                 for ref in token.split(","):
@@ -505,13 +507,18 @@ def resolve_exhibits(
         noun = "Exhibit" if len(letters) == 1 else "Exhibits"
         return f"{noun} {join_words(letters)}"
 
-    resolved = [
-        Paragraph(
+    def lettered(p: Paragraph) -> Paragraph:
+        return Paragraph(
             p.style,
-            tuple(Run(_EXHIBIT_TOKEN.sub(words, r.text), r.italic, r.bold, r.flag) for r in p.runs),
+            tuple(
+                Run(_EXHIBIT_TOKEN.sub(words, r.text), r.italic, r.bold, r.flag)
+                if _OPEN in r.text
+                else r
+                for r in p.runs
+            ),
         )
-        for p in paragraphs
-    ]
+
+    resolved = [lettered(p) if r else p for p, r in zip(paragraphs, refers, strict=True)]
     listing = sorted(((tabs[i], by_id[i]) for i in order), key=lambda t: (len(t[0]), t[0]))
     return resolved, listing
 
