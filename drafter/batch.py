@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,14 @@ class RowResult:
     library_sha256: str = ""
     pdf: str = ""
     errors: tuple[str, ...] = ()
+
+
+_RESULT_FIELDS = tuple(f.name for f in fields(RowResult))
+
+
+def _as_dict(result: RowResult) -> dict[str, Any]:
+    """A result's fields in order (``dataclasses.asdict`` without its deep copy)."""
+    return {name: getattr(result, name) for name in _RESULT_FIELDS}
 
 
 @dataclass
@@ -616,7 +624,7 @@ def _run_locked(
             shared = library_sha if result.library_sha256 == library_sha else result.library_sha256
             result = replace(result, status=sys.intern(result.status), library_sha256=shared)
             results[result.row] = result
-            journal.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+            journal.write(json.dumps(_as_dict(result), ensure_ascii=False) + "\n")
             journal.flush()
             progress.update(result)
 
@@ -856,7 +864,7 @@ def _write_manifest(
         # The summary, then "rows" one record at a time: the same JSON a single dump would give.
         fh.write(head[:-2].encode("utf-8") + b',\n  "rows": [')
         for n, r in enumerate(results):
-            row = json.dumps(asdict(r), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            row = json.dumps(_as_dict(r), indent=2, ensure_ascii=False).replace("\n", "\n    ")
             fh.write((",\n    " if n else "\n    ").encode("utf-8") + row.encode("utf-8"))
         fh.write(b"\n  ]\n}" if results else b"]\n}")
     target = out_dir / "manifest.csv"
@@ -865,7 +873,7 @@ def _write_manifest(
         writer = csv.DictWriter(text, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
         writer.writeheader()
         for r in results:
-            record = asdict(r)
+            record = _as_dict(r)
             writer.writerow(
                 {
                     **{k: record[k] for k in MANIFEST_FIELDS if k != "errors"},
@@ -913,7 +921,7 @@ def _convert_pdfs(
             problem = outcome.get(docx)
             pdf = docx.with_suffix(".pdf")
             if problem is None and pdf.exists():
-                r = RowResult(**{**asdict(r), "pdf": pdf.name})
+                r = replace(r, pdf=pdf.name)
             else:
                 failures.append(f"row {r.row}: {r.output} was not converted to PDF ({problem})")
         updated.append(r)

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CaseFileError, CaseValidationError, Problem, UserError
 from .exhibits import with_page_counts
@@ -39,21 +39,26 @@ _KIND = {str: "piece of text", list: "list", int: "number", float: "number", boo
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as text.
+class _Constructor(SafeConstructor):
+    """Safe constructor that leaves timestamps as text.
 
     pydantic then parses dates, so a bad date like 2026-13-01 is reported with its field path and
     line along with every other problem, instead of stopping the YAML reader.
     """
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
+def _compose(text: str) -> tuple[Node | None, _Constructor]:
+    """The YAML document's node graph (libyaml's parser where ruamel.yaml.clib is installed).
+
+    The nodes carry their lines; :func:`_plain` builds the data from them.
+    """
+    yaml = YAML(typ="safe")
     yaml.Constructor = _Constructor
-    return yaml
+    node = yaml.compose(text)
+    return node, yaml.constructor
 
 
 def read_case_data(path: str | Path) -> tuple[Any, dict[Loc, int]]:
@@ -93,11 +98,7 @@ def read_case_data(path: str | Path) -> tuple[Any, dict[Loc, int]]:
             ) from None
         _json_lines(text, lines)
     else:
-        raw = _load_yaml(path, text)
-        try:
-            data = _plain(raw, (), lines)
-        except CaseFileError as exc:
-            raise CaseFileError(f"{path}: {exc.message}") from None
+        data = _load_yaml(path, text, lines)
     try:
         return check_data(data, source=str(path)), lines
     except UserError as exc:
@@ -110,10 +111,12 @@ def _reason(exc: BaseException) -> str:
     return excerpt(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 80)
 
 
-def _load_yaml(path: Path, text: str) -> Any:
-    yaml = _yaml()
+def _load_yaml(path: Path, text: str, lines: dict[Loc, int]) -> Any:
     try:
-        return yaml.load(text)
+        node, constructor = _compose(text)
+        return _plain(node, (), lines, constructor)
+    except CaseFileError as exc:
+        raise CaseFileError(f"{path}: {exc.message}") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -130,16 +133,28 @@ def _load_yaml(path: Path, text: str) -> Any:
 def _json_lines(text: str, lines: dict[Loc, int]) -> None:
     """Field lines for a JSON case file: JSON is YAML, so ruamel can say where each key sits."""
     try:
-        _plain(_yaml().load(text), (), lines)
+        node, constructor = _compose(text)
+        _plain(node, (), lines, constructor)
     except Exception:  # noqa: BLE001 - line numbers are a courtesy; json has already parsed it
         lines.clear()
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int], seen: list[int] | None = None) -> Any:
-    """Turn ruamel's round-trip nodes into plain data, recording each key's and item's line.
+def _plain(
+    node: Node | None,
+    loc: Loc,
+    lines: dict[Loc, int],
+    constructor: SafeConstructor,
+    seen: list[int] | None = None,
+) -> Any:
+    """Build plain data from YAML nodes, recording each key's and item's line.
 
-    ``seen`` counts the values produced: an alias is expanded each time it is used, so a few
-    lines of anchors could otherwise expand to billions of values.
+    ``seen`` counts the values produced: an alias is the same node used again, expanded each
+    time it is used, so a few lines of anchors could otherwise expand to billions of values.
+
+    Raises:
+        CaseFileError: too many values, too deep, or a duplicate key.
+        ruamel.yaml.MarkedYAMLError: a value YAML cannot construct (an unknown tag), a key that
+            is not a plain value.
     """
     if seen is None:
         seen = [0]
@@ -150,39 +165,38 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], seen: list[int] | None = 
             f"holds more than {limits.nodes:,} values or nests deeper than {limits.depth} "
             "levels (YAML aliases count each time they are used)"
         )
-    if isinstance(node, CommentedMap):
+    if node is None:  # an empty document
+        return None
+    if isinstance(node, MappingNode):
+        constructor.flatten_mapping(node)  # merge keys (<<: *defaults), as YAML loads them
+        # With a merge, the merged keys come first and the mapping's own override them.
+        merged = getattr(node, "merge", None) is not None
         out: dict[str, Any] = {}
-        for key, value in node.items():
-            try:
-                line, _col = node.lc.key(key)
-                lines[(*loc, str(key))] = line + 1
-            except (KeyError, TypeError):
-                pass
-            out[str(key)] = _plain(value, (*loc, str(key)), lines, seen)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise ConstructorError(
+                    "while reading a mapping", node.start_mark, "a key must be a plain value",
+                    key_node.start_mark,
+                )  # fmt: skip
+            key = str(constructor.construct_object(key_node))
+            if key in out and not merged:
+                raise ConstructorError(
+                    "while reading a mapping", node.start_mark, f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )  # fmt: skip
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            out[key] = _plain(value_node, (*loc, key), lines, constructor, seen)
         return out
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, SequenceNode):
         items = []
-        for i, value in enumerate(node):
-            try:
-                line, _col = node.lc.item(i)
-                lines[(*loc, i)] = line + 1
-            except (KeyError, TypeError, IndexError):
-                pass
-            items.append(_plain(value, (*loc, i), lines, seen))
+        for i, item in enumerate(node.value):
+            lines[(*loc, i)] = item.start_mark.line + 1
+            items.append(_plain(item, (*loc, i), lines, constructor, seen))
         return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, dt.datetime):
-        return dt.datetime(*node.timetuple()[:6])
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
+    value = constructor.construct_object(node)
+    if isinstance(value, (list, dict)):  # pragma: no cover - scalars construct to scalars
+        raise CaseFileError("holds a value drafter cannot read")
+    return value
 
 
 def parse_case(

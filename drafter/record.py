@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from pydantic import BaseModel
@@ -155,30 +155,31 @@ def template_properties(model: type) -> tuple[str, ...]:
 _PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta)
 
 
-class _LazyValues(Mapping[str, Any]):
+class _LazyValues(dict[str, Any]):
     """A record's values, each converted the first time a template reads it.
 
     A document reads a fraction of the case and of the legal assessment; converting only that
     keeps drafting fast. The names are fixed when the record is made (membership needs no
     conversion), and case models are not changed once validated, so a value read late is the
     value the record was made from.
+
+    A dict holding the values read so far, so that reading one again (most reads) is a plain
+    dict lookup; :meth:`__missing__` converts a value on its first read. Seen as a mapping
+    (``in``, iteration, length, ``keys``, ``items``, ``get``), it holds every name.
     """
 
-    __slots__ = ("_cache", "_known", "_names", "_source")
+    __slots__ = ("_known", "_names", "_source")
 
     def __init__(self, source: Any, names: tuple[str, ...], known: frozenset[str]) -> None:
+        super().__init__()
         self._source = source
         self._names = names
         self._known = known
-        self._cache: dict[str, Any] = {}
 
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return self._cache[name]
-        except KeyError:
-            if name not in self._known:
-                raise
-        value = self._cache[name] = as_record(getattr(self._source, name))
+    def __missing__(self, name: str) -> Any:
+        if name not in self._known:
+            raise KeyError(name)
+        value = self[name] = as_record(getattr(self._source, name))
         return value
 
     def __contains__(self, name: object) -> bool:
@@ -189,6 +190,35 @@ class _LazyValues(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._names)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    __hash__ = None
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        """Every name, read or not."""
+        return KeysView(self)
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        """Every name with its value (converting those not read yet)."""
+        return ItemsView(self)
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        """Every value (converting those not read yet)."""
+        return ValuesView(self)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` if the record has no such name."""
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __repr__(self) -> str:
+        return f"<values of {type(self._source).__name__}>"
 
 
 _PASS_THROUGH = (Record, enum.Enum, *_PLAIN)

@@ -628,8 +628,10 @@ def _finalize(value: Any) -> Any:
 
     A name or fact can then never switch on italics, bold or a highlight.
     """
-    budget = _budget()
-    budget.tick()
+    # _budget(), tick() and charge_output(), written out: this runs for every printed value.
+    budget = _current.get() or _Budget(LIMITS)
+    if time.monotonic() > budget.deadline:
+        budget.tick()  # raises LimitExceeded with the usual message
     if type(value) is str:  # most values: none of the checks below applies to plain text
         text = value
     else:
@@ -651,7 +653,9 @@ def _finalize(value: Any) -> Any:
             _check_int(value, "printing")
             text = str(value)
     if not _SPECIAL.search(text):  # most values: nothing to strip, escape or protect
-        budget.charge_output(len(text))
+        budget.output += len(text)
+        if budget.output > budget.limits.max_output:
+            budget.charge_output(0)  # raises LimitExceeded with the usual message
         return text
     text = _XML_INVALID.sub("", text)
     budget.charge_output(len(text))
