@@ -720,6 +720,7 @@ def clear_compiled() -> None:
     """Forget every compiled clause body and rule (benchmarks use this to measure the naive path)."""
     _compiled_text.cache_clear()
     _compiled_expression.cache_clear()
+    _combined_rules.cache_clear()
 
 
 def render_text(source: str, context: Mapping[str, Any], *, name: str) -> Markup:
@@ -736,6 +737,14 @@ def render_text(source: str, context: Mapping[str, Any], *, name: str) -> Markup
 _NOT_BATCHABLE = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 
+@lru_cache(maxsize=256)
+def _combined_rules(expressions: tuple[str, ...]) -> jinja2.Template | None:
+    """One template printing 1 or 0 for each rule; None if a rule could change how it reads."""
+    if not expressions or any(d in e for e in expressions for d in _NOT_BATCHABLE):
+        return None
+    return _compiled_text("".join('{{ "1" if (' + e + ') else "0" }}' for e in expressions))
+
+
 def evaluate_all(
     expressions: Sequence[str], context: Mapping[str, Any], *, names: Sequence[str]
 ) -> list[bool]:
@@ -748,14 +757,13 @@ def evaluate_all(
     Raises:
         TemplateError: as :func:`evaluate`, for the first rule that fails.
     """
-    if expressions and not any(d in e for e in expressions for d in _NOT_BATCHABLE):
-        source = "".join('{{ "1" if (' + e + ') else "0" }}' for e in expressions)
-        try:
-            out = _compiled_text(source).render(dict(context))
-        except TEMPLATE_FAILURES:
-            out = ""
-        if len(out) == len(expressions) and not out.strip("01"):
-            return [c == "1" for c in out]
+    try:
+        combined = _combined_rules(tuple(expressions))
+        out = "" if combined is None else combined.render(dict(context))
+    except TEMPLATE_FAILURES:
+        out = ""
+    if out and len(out) == len(expressions) and not out.strip("01"):
+        return [c == "1" for c in out]
     return [bool(evaluate(e, context, name=n)) for e, n in zip(expressions, names, strict=True)]
 
 
