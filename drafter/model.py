@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -256,6 +257,20 @@ def _past(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
 
 
 PastDate = Annotated[dt.date, AfterValidator(_past)]
+
+
+def _signed_up_front(*validators: Any) -> None:
+    """Give validators their signature once, so pydantic's look at it is a lookup.
+
+    pydantic reads a validator's signature (does it take ``info``?) for every field it applies
+    to: about 450 times when the case model is built, most of them for ``_Model``'s two "*"
+    validators. ``inspect.signature`` returns a function's ``__signature__`` when it has one.
+    """
+    for validator in validators:
+        func = getattr(validator, "__func__", validator)
+        func.__signature__ = inspect.signature(func)
+
+
 """A date that has already happened (birth, entry, filing of a petition, an order...)."""
 
 
@@ -1164,3 +1179,6 @@ class Case(_Model):
         return [
             p for p in self.petitions if p.form == form and (status is None or p.status == status)
         ]
+
+
+_signed_up_front(_Model._not_a_placeholder, _Model._storable, _Model._one_voice, _nonblank, _past)
