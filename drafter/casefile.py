@@ -152,9 +152,9 @@ def _plain(
     time it is used, so a few lines of anchors could otherwise expand to billions of values.
 
     Raises:
-        CaseFileError: too many values, too deep, or a duplicate key.
-        ruamel.yaml.MarkedYAMLError: a value YAML cannot construct (an unknown tag), a key that
-            is not a plain value.
+        CaseFileError: too many values, or nested too deep.
+        ruamel.yaml.MarkedYAMLError: a duplicate key, a key that is not a plain value, or a
+            value YAML cannot construct (an unknown tag).
     """
     if seen is None:
         seen = [0]
@@ -193,10 +193,7 @@ def _plain(
             lines[(*loc, i)] = item.start_mark.line + 1
             items.append(_plain(item, (*loc, i), lines, constructor, seen))
         return items
-    value = constructor.construct_object(node)
-    if isinstance(value, (list, dict)):  # pragma: no cover - scalars construct to scalars
-        raise CaseFileError("holds a value drafter cannot read")
-    return value
+    return constructor.construct_object(node)
 
 
 def parse_case(
