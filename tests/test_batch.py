@@ -253,12 +253,15 @@ def test_interrupted_run_resumes_without_redrafting(tmp_path, monkeypatch):
     assert not (out / ".drafter-batch.journal").exists()
 
 
-def test_one_worker_and_several_give_identical_outputs(tmp_path):
+def distinct_clients_sheet(tmp_path, block):
+    """The sample rows as a CSV, each client with an A-number of its own (A000-BLOCK-NNN)."""
     header, rows = sample_rows()
-    many = [dict(r) for r in rows]
-    for i, r in enumerate(many):
-        r["respondent.a_number"] = f"A000-001-{i:03d}"
-    sheet = write_csv(tmp_path / "c.csv", header, many)
+    many = [{**r, "respondent.a_number": f"A000-{block}-{i:03d}"} for i, r in enumerate(rows)]
+    return write_csv(tmp_path / "c.csv", header, many)
+
+
+def test_one_worker_and_several_give_identical_outputs(tmp_path):
+    sheet = distinct_clients_sheet(tmp_path, "001")
     one, _ = run(tmp_path, sheet, workers=1, out="one")
     two, _ = run(tmp_path, sheet, workers=2, out="two")
     assert one.ok and two.ok
@@ -284,11 +287,7 @@ def test_workers_fork_only_when_no_other_thread_runs(tmp_path, monkeypatch):
         return context
 
     monkeypatch.setattr(batch, "_pool_context", watched)
-    header, rows = sample_rows()
-    many = [dict(r) for r in rows]
-    for i, r in enumerate(many):
-        r["respondent.a_number"] = f"A000-002-{i:03d}"
-    sheet = write_csv(tmp_path / "c.csv", header, many)
+    sheet = distinct_clients_sheet(tmp_path, "002")
     forked, _ = run(tmp_path, sheet, workers=2, out="forked")
     # As drafter serve runs a batch: from a thread, beside the server's own threads.
     stop = threading.Event()
