@@ -105,9 +105,11 @@ class _Model(BaseModel):
     @classmethod
     def _storable(cls, value: Any) -> Any:
         """Refuse text a Word document cannot hold, and dates that can only be typos."""
+        if type(value) is str:  # most fields that hold something
+            return check_text(value)
         if value is None or isinstance(
             value, (bool, int, BaseModel)
-        ):  # most fields: nothing to check
+        ):  # most other fields: nothing to check
             return value
         for item in value if isinstance(value, list) else (value,):
             if isinstance(item, str):
@@ -158,6 +160,8 @@ def check_text(value: str) -> str:
     Raises:
         ValueError: naming the character and where it is.
     """
+    if value.isprintable():  # most text (no line break): nothing below can match it
+        return value
     bad = _UNSTORABLE.search(value)
     if bad:
         code = f"U+{ord(bad.group()):04X}"

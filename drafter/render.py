@@ -101,7 +101,9 @@ def rich_text(paragraph: Paragraph) -> RichText:
     """Turn a neutral paragraph into Word runs (italic and bold kept)."""
     rt = RichText()
     for run in paragraph.runs:
-        text = _UNBREAKABLE.sub("\u00a0", run.text)
+        text = run.text
+        if "§" in text or "¶" in text:
+            text = _UNBREAKABLE.sub("\u00a0", text)
         rt.add(text, italic=run.italic, bold=run.bold, highlight="FFFF00" if run.flag else None)
     rt.xml = protect_braces(rt.xml)
     return rt

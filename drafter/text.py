@@ -110,7 +110,8 @@ def parse_markup(source: str, style: str = "body") -> list[Paragraph]:
     paragraphs = []
     for chunk in re.split(r"\n\s*\n", source.strip()):
         text = " ".join(line.strip() for line in chunk.splitlines() if line.strip())
-        text = _SPACES.sub(" ", text)  # an empty helper (no exhibit to cite) leaves no gap
+        if "  " in text:  # an empty helper (no exhibit to cite) leaves no gap
+            text = _SPACES.sub(" ", text)
         if not text:
             continue
         paragraphs.append(Paragraph(style, tuple(_runs(text))))

@@ -199,8 +199,11 @@ def test_syntax_error_found_at_compile_time(tmp_path):
         compile_template(tmp_path / "bad.docx")
 
 
-def _zipfile_reference(entries):
-    """What the package writer must match byte for byte: zipfile with fixed attributes."""
+def _zipfile_reference(entries, levels=None):
+    """What the package writer must match byte for byte: zipfile with fixed attributes.
+
+    ``levels`` gives a member's deflate level when it is not zipfile's 6.
+    """
     import io as _io
     import zipfile as _zipfile
 
@@ -211,12 +214,12 @@ def _zipfile_reference(entries):
             info.compress_type = _zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            z.writestr(info, data, compresslevel=6)
+            z.writestr(info, data, compresslevel=(levels or {}).get(name, 6))
     return out.getvalue()
 
 
 def test_package_writer_matches_zipfile_byte_for_byte():
-    from drafter.compiled import _member, _zip
+    from drafter.compiled import _RENDERED_LEVEL, _member, _zip
 
     entries = [
         ("[Content_Types].xml", b"<Types/>" * 50),
@@ -225,11 +228,16 @@ def test_package_writer_matches_zipfile_byte_for_byte():
         ("docProps/core.xml", bytes(range(256)) * 40),
     ]
     assert _zip(entries, {}) == _zipfile_reference(entries)
-    # Reusing members deflated earlier, and swapping parts in, changes nothing but the parts.
+    # Reusing members deflated earlier, and swapping parts in, changes nothing but the parts
+    # (rendered parts are deflated at a faster level).
     packed = {n: _member(n, d) for n, d in entries}
-    swapped = {"word/document.xml": b"<w:document/>", "customXml/new.xml": b"<new/>"}
+    body = "<w:document>Nguyễn Thị Ánh, A000-000-303</w:document>".encode() * 300
+    swapped = {"word/document.xml": body, "customXml/new.xml": b"<new/>"}
     expected = [(n, swapped.get(n, d)) for n, d in entries] + [("customXml/new.xml", b"<new/>")]
-    assert _zip(entries, swapped, packed) == _zipfile_reference(expected)
+    levels = dict.fromkeys(swapped, _RENDERED_LEVEL)
+    assert _RENDERED_LEVEL != 6
+    assert _zip(entries, swapped, packed) == _zipfile_reference(expected, levels)
+    assert _zip(entries, swapped, packed) != _zipfile_reference(expected)
 
 
 # --------------------------------------------------------------------------- docxtpl compatibility

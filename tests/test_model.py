@@ -198,6 +198,20 @@ def test_text_a_word_document_cannot_hold_is_refused_naming_the_field(value, kin
     assert f"{kind} character" in problem.message
 
 
+def test_printable_text_is_always_storable():
+    """check_text accepts printable text without its regex: no printable character is refused."""
+    from drafter.model import _UNSTORABLE, check_text
+
+    every = "".join(map(chr, range(0x110000)))
+    refused = _UNSTORABLE.findall(every)
+    assert len(refused) > 6000  # controls, surrogates, private use, U+FFFE/FFFF
+    assert not [c for c in refused if c.isprintable()]
+    for c in refused[::97]:  # a line break is not printable either, and stays allowed
+        with pytest.raises(ValueError, match="character"):
+            check_text(f"A{c}B")
+    assert check_text("Line one\nline two\tand a tab") == "Line one\nline two\tand a tab"
+
+
 def test_dates_before_1900_and_non_ascii_digits_are_refused():
     from drafter.casefile import parse_case
     from drafter.errors import CaseValidationError
