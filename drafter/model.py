@@ -1,13 +1,11 @@
 """The case model: everything the documents need to know about one client, validated by pydantic."""
 
-from __future__ import annotations
-
 import datetime as dt
 import inspect
 import re
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -344,7 +342,7 @@ class Entry(_Model):
     )
 
     @model_validator(mode="after")
-    def _parole_only_if_paroled(self) -> Entry:
+    def _parole_only_if_paroled(self) -> Self:
         if self.parole is not None and self.manner is not EntryManner.PAROLED:
             raise ValueError(f"parole is {self.parole} but manner is {self.manner.value}")
         return self
@@ -534,7 +532,7 @@ class FinalOrder(_Model):
     )
 
     @model_validator(mode="after")
-    def _absentia_facts(self) -> FinalOrder:
+    def _absentia_facts(self) -> Self:
         given = [
             name
             for name in ("notice_of_hearing", "exceptional_circumstances", "warned_of_consequences")
@@ -577,7 +575,7 @@ class Proceedings(_Model):
     )
 
     @model_validator(mode="after")
-    def _status_needs(self) -> Proceedings:
+    def _status_needs(self) -> Self:
         s = self.status
         if s is ProceedingStatus.FINAL_ORDER and self.final_order is None:
             raise ValueError(
@@ -640,7 +638,7 @@ class Partner(_Model):
     )
 
     @model_validator(mode="after")
-    def _dates(self) -> Partner:
+    def _dates(self) -> Self:
         if self.relationship == "married" and self.marriage_date is None:
             raise ValueError("relationship is married but marriage_date is missing")
         if self.relationship == "partners" and self.marriage_date is not None:
@@ -750,7 +748,7 @@ class Petition(_Model):
     exhibits: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _dates(self) -> Petition:
+    def _dates(self) -> Self:
         if self.form == "other" and not self.description:
             raise ValueError("form is 'other' but description is missing")
         if self.status in ("approved", "denied") and self.decided_date is None:
@@ -883,7 +881,7 @@ class DHSPosition(_Model):
     )
 
     @model_validator(mode="after")
-    def _joins_needs(self) -> DHSPosition:
+    def _joins_needs(self) -> Self:
         if self.stance == "joins" and not (self.opla_attorney and self.agreed_on):
             raise ValueError(
                 "stance is joins, so opla_attorney and agreed_on are needed: who at OPLA agreed, "
@@ -906,7 +904,7 @@ class Counsel(_Model):
     )
 
     @model_validator(mode="after")
-    def _email(self) -> Counsel:
+    def _email(self) -> Self:
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
             raise ValueError(f"email {self.email!r} is not an e-mail address")
         return self
@@ -1099,7 +1097,7 @@ class Case(_Model):
         return out
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> Case:
+    def _cross_checks(self) -> Self:
         if self.counsel is None and not self.self_represented:
             raise ValueError(
                 "counsel is missing: give the attorney's details, or set self_represented: true"
