@@ -38,7 +38,7 @@ from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
 from .lifeline import die_with_parent
-from .pdf import convert_to_pdf
+from .pdf import PdfConverter
 from .render import TEMP_MARK, atomic_writer, prepare_out_dir, write_atomic
 from .sheet import (
     Row,
@@ -575,12 +575,35 @@ def run_batch(
         compile_template(template)  # and on a broken template
         library_sha = library_fingerprint(options.document, options.library, options.template)
         prepare_out_dir(options.out_dir, create=True)
-        with _locked(options.out_dir):
+        with _locked(options.out_dir), _converter(options, sheet) as converter:
             return _run_locked(
-                options, sheet, defaults, library, library_sha, header_warnings, echo, tty
+                options,
+                sheet,
+                defaults,
+                library,
+                library_sha,
+                header_warnings,
+                converter,
+                echo,
+                tty,
             )
     finally:
         sheet.close()
+
+
+def _workers(options: BatchOptions) -> int:
+    return options.workers or os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _converter(options: BatchOptions, sheet: Sheet) -> Iterator[PdfConverter | None]:
+    """With ``--pdf``, LibreOffice for the batch, starting while the rows are drafted."""
+    if not options.pdf:
+        yield None
+        return
+    workers = _workers(options)
+    with PdfConverter(min(workers, sheet.total) if sheet.total else workers) as converter:
+        yield converter
 
 
 def _run_locked(
@@ -590,6 +613,7 @@ def _run_locked(
     library: ClauseLibrary,
     library_sha: str,
     header_warnings: list[str],
+    converter: PdfConverter | None,
     echo: Callable[[str], None],
     tty: bool,
 ) -> BatchReport:
@@ -612,7 +636,7 @@ def _run_locked(
         defaults,
         prior.by_input,
     )
-    workers = options.workers or os.cpu_count() or 1
+    workers = _workers(options)
     results: dict[int, RowResult] = {}
     progress = _Progress(sheet.total, echo, tty)
     journal_path = options.out_dir / _JOURNAL
@@ -647,9 +671,9 @@ def _run_locked(
     results.clear()  # one list of the results from here on, however long the sheet
     _mark_duplicates(ordered)
     pdf_failures: list[str] = []
-    if options.pdf and not stop_reason:
+    if converter is not None and not stop_reason:
         ordered, pdf_failures = _convert_pdfs(
-            ordered, options.out_dir, workers, options.force, echo
+            ordered, options.out_dir, converter, options.force, echo
         )
     ordered += _earlier_documents(options.out_dir, ordered, prior, finished=not stop_reason)
     if any(r.status == "drafted" for r in ordered):
@@ -889,9 +913,13 @@ def _write_manifest(
 
 
 def _convert_pdfs(
-    results: list[RowResult], out_dir: Path, workers: int, force: bool, echo: Callable[[str], None]
+    results: list[RowResult],
+    out_dir: Path,
+    converter: PdfConverter,
+    force: bool,
+    echo: Callable[[str], None],
 ) -> tuple[list[RowResult], list[str]]:
-    """Convert the batch's documents with as few LibreOffice processes as there are workers.
+    """Convert the batch's documents with as many LibreOffice processes as there are workers.
 
     A PDF is derived from its .docx: one older than the document is remade.
     """
@@ -906,11 +934,10 @@ def _convert_pdfs(
     if not todo:
         outcome: dict[Path, str | None] = {}
     else:
-        echo(
-            f"converting {len(todo)} document(s) to PDF with {min(workers, len(todo))} LibreOffice process(es)"
-        )
+        processes = min(converter.processes, len(todo))
+        echo(f"converting {len(todo)} document(s) to PDF with {processes} LibreOffice process(es)")
         try:
-            outcome = convert_to_pdf(todo, processes=workers, force=True)
+            outcome = converter.convert(todo, force=True)
         except UserError as exc:
             return results, [f"{len(todo)} document(s) not converted: {exc}"]
     failures: list[str] = []

@@ -692,6 +692,50 @@ def test_kill_9_of_the_main_process_leaves_no_process_behind(tmp_path):
         assert len(list(csv.DictReader(fh))) == len(data["rows"])
 
 
+@pytest.mark.fault
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/task"), reason="needs Linux /proc to find the processes"
+)
+def test_kill_9_of_a_pdf_batch_leaves_no_libreoffice_behind(tmp_path, monkeypatch):
+    """LibreOffice, started while the rows are drafted, dies with the batch that started it."""
+    from drafter.pdf import convert_to_pdf
+
+    need_libreoffice()
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(cache))
+    header, rows = sample_rows()
+    warm = tmp_path / "warm"
+    run(tmp_path, write_csv(tmp_path / "w.csv", header, rows[:2]), workers=2, out="warm")
+    convert_to_pdf(sorted(warm.glob("*.docx")), processes=2)  # sets up two kept profiles
+    many = [{**rows[i % 5], "respondent.a_number": f"A{720000000 + i:09d}"} for i in range(600)]
+    sheet = write_csv(tmp_path / "c.csv", header, many)
+    cmd = [sys.executable, "-m", "drafter", "batch", str(sheet), "-d", "pd-request"]
+    cmd += ["-o", str(tmp_path / "out"), "--workers", "2", "--pdf"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    offices: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(offices) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        offices = {p for p in _descendants(proc.pid) if b"soffice" in _cmdline(p)}
+    assert len(offices) == 2, "LibreOffice did not start while the rows were drafted"
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while offices and time.monotonic() < deadline:
+        time.sleep(0.2)
+        offices = {p for p in offices if os.path.exists(f"/proc/{p}") and not _zombie(p)}
+    assert not offices, f"LibreOffice left behind after kill -9: {sorted(offices)}"
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
 def _zombie(pid):
     try:
         with open(f"/proc/{pid}/stat") as fh:

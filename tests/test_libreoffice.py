@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -135,3 +136,103 @@ def test_timeout_kills_libreoffice_and_leaves_nothing_running(tmp_path):
     assert not target.with_suffix(".pdf").exists()
     assert _soffice_processes() - before == set()
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary folder left
+
+
+# --------------------------------------------------------------------------- LibreOffice started early
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    """A cache of its own, so that the kept profiles are this test's alone."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(cache))
+    return cache / "libreoffice"
+
+
+def _letters(folder, count):
+    """``count`` copies of one drafted letter, under their own names in ``folder``."""
+    case = drafter.load_case(SAMPLES[0], today=TODAY)
+    _, drafted = drafter.draft_to_file(case, "pd-request", folder / "drafted")
+    folder.mkdir(exist_ok=True)
+    return [shutil.copy(drafted, folder / f"letter-{i}.docx") for i in range(count)]
+
+
+def test_processes_started_early_convert_what_they_are_handed_and_exit(tmp_path, own_cache):
+    from drafter.pdf import PdfConverter, convert_to_pdf
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    before = _soffice_processes()
+    first = _letters(tmp_path / "first", 2)
+    # The first conversion on a machine sets the kept profiles up; nothing starts early.
+    with PdfConverter(2) as converter:
+        assert converter._waiting == {}
+        assert converter.convert(first) == dict.fromkeys(first)
+    assert sorted(p.name for p in own_cache.glob("profile-?")) == ["profile-0", "profile-1"]
+    targets = _letters(tmp_path / "second", 4)
+    with PdfConverter(2) as converter:
+        waiting = list(converter._waiting.values())
+        assert len(waiting) == 2 and all(p.poll() is None for p in waiting)
+        assert converter.convert(targets) == dict.fromkeys(targets)
+        # Each waiting process did its share and exited by itself (a stopped one has no 0).
+        assert [p.returncode for p in waiting] == [0, 0]
+    for target in targets:
+        assert target.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert _soffice_processes() - before == set()
+    assert convert_to_pdf(first, force=True) == dict.fromkeys(first)
+
+
+def test_processes_started_early_are_stopped_when_nothing_comes(tmp_path, own_cache):
+    from drafter.pdf import PdfConverter, convert_to_pdf
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    before = _soffice_processes()
+    [target] = _letters(tmp_path, 1)
+    convert_to_pdf([target])  # sets profile-0 up
+    with PdfConverter(1) as converter:
+        [waiting] = converter._waiting.values()
+    assert waiting.returncode not in (None, 0)  # stopped, not finished
+    assert _soffice_processes() - before == set()
+    with PdfConverter(1, start_early=False) as again:  # the profile was given back
+        assert again._profiles == [own_cache / "profile-0"]
+
+
+def test_each_process_holds_a_profile_of_its_own(own_cache, monkeypatch):
+    from drafter.pdf import PdfConverter
+
+    with PdfConverter(2, start_early=False) as one, PdfConverter(1, start_early=False) as two:
+        held = [*one._profiles, *two._profiles]
+    assert held == [own_cache / f"profile-{i}" for i in range(3)]
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", "")  # the cache turned off: new profiles each time
+    with PdfConverter(2, start_early=False) as off:
+        assert off._profiles == [None, None]
+
+
+def test_a_kept_profile_that_is_shared_with_others_is_not_used(own_cache):
+    from drafter.pdf import PdfConverter
+
+    own_cache.mkdir(parents=True)
+    own_cache.chmod(0o777)
+    with PdfConverter(1, start_early=False) as converter:
+        assert converter._profiles == [None]
+
+
+def test_a_broken_kept_profile_is_replaced(tmp_path, own_cache):
+    from drafter.pdf import convert_bytes, convert_to_pdf
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    [target] = _letters(tmp_path, 1)
+    own_cache.mkdir(parents=True, mode=0o700)
+    broken = own_cache / "profile-0"
+    broken.mkdir()
+    (broken / "user").write_text("not a folder")  # LibreOffice cannot start with it
+    assert convert_to_pdf([target]) == {target: None}
+    assert not broken.exists()
+    [pdf] = convert_bytes([(target.read_bytes(), ".docx")])
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    assert (broken / "user").is_dir()  # set up afresh by the conversion after
