@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -298,6 +297,8 @@ def _kept_profile() -> Iterator[Path | None]:
     """
     where = _profiles_dir()
     if where is not None:
+        import fcntl  # POSIX only, as is the folder
+
         for slot in range(_PROFILE_SLOTS):
             try:
                 fd = os.open(
