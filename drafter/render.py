@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from .compiled import DocProperties, compile_template, protect_braces
 from .errors import OutputExistsError, UserError
+from .quickinit import quick_init
 from .sandbox import environment, evaluate, render_text
 from .text import Paragraph
 
@@ -109,6 +110,7 @@ def rich_text(paragraph: Paragraph) -> RichText:
     return rt
 
 
+@quick_init
 @dataclass(frozen=True)
 class Block:
     """One paragraph as a Word template sees it: its style, its runs, and its number if any."""

@@ -9,12 +9,14 @@ from .analysis import Fact, facts_read
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind
 from .errors import ClauseError
+from .quickinit import quick_init
 from .sandbox import evaluate_all
 from .scope import ClauseScope
 
 __all__ = ["Decision", "Selection", "select_clauses"]
 
 
+@quick_init
 @dataclass(frozen=True)
 class Decision:
     """One clause considered for a document: whether it applies, and the rule that decided."""

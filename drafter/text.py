@@ -6,7 +6,9 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from .quickinit import quick_init
 
 __all__ = [
     "Paragraph",
@@ -66,6 +68,7 @@ def letter(index: int) -> str:
     return base * (index // 26 + 1)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Run:
     """A stretch of text with one formatting."""
@@ -77,12 +80,13 @@ class Run:
     """Highlighted: a placeholder the attorney must fill or check."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph: a style name the template knows (``body``, ``heading``, ...) and its runs."""
 
     style: str
-    runs: tuple[Run, ...] = field(default_factory=tuple)
+    runs: tuple[Run, ...] = ()
 
     @property
     def plain(self) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
+from ..quickinit import quick_init
+
 __all__ = ["Caution", "Conclusion"]
 
 T = TypeVar("T")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Conclusion(Generic[T]):
     """One legal conclusion about a case.
