@@ -148,8 +148,11 @@ def _open_csv(path: Path) -> Sheet:
         with fh:
             # Spreadsheet rows are records: a cell holding a line break is still one row.
             for number, values in enumerate(reader, start=2):
+                # Present cells only (_present, written out for text: it runs for every cell).
                 cells: dict[str, Any] = {
-                    c.path: v for c, v in zip(columns, values, strict=False) if _present(v)
+                    c.path: v
+                    for c, v in zip(columns, values, strict=False)
+                    if v and not v.isspace()
                 }
                 if len(values) > len(columns) and any(_present(v) for v in values[len(columns) :]):
                     cells["__extra__"] = len(values) - len(columns)
@@ -259,9 +262,13 @@ def _scalar(value: Any, *, boolean: bool = False) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _column_path(path: str) -> tuple[tuple[str, ...], bool]:
-    """A column's path split at its dots, and whether its field is true/false (once each)."""
-    return tuple(path.split(".")), _is_boolean(path)
+def _column_path(path: str) -> tuple[tuple[str, ...], str, bool]:
+    """A column's path as its groups and its field's own name, and whether that is true/false.
+
+    Worked out once per column, not once per cell.
+    """
+    *groups, name = path.split(".")
+    return tuple(groups), name, _is_boolean(path)
 
 
 class RowError(Exception):
@@ -280,18 +287,21 @@ def row_data(cells: Mapping[str, Any]) -> dict[str, Any]:
     """
     root: dict[str, Any] = {}
     for path, value in cells.items():
-        parts, boolean = _column_path(path)
+        groups, name, boolean = _column_path(path)
         node: dict[str, Any] = root
-        for i, part in enumerate(parts[:-1]):
+        for i, part in enumerate(groups):
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
                 raise RowError(
-                    f"column {path}: {'.'.join(parts[: i + 1])} is both a value and a group"
+                    f"column {path}: {'.'.join(groups[: i + 1])} is both a value and a group"
                 )
             node = child
-        if parts[-1] in node and isinstance(node[parts[-1]], dict):
+        if isinstance(node.get(name), dict):
             raise RowError(f"column {path}: is both a value and a group")
-        node[parts[-1]] = _scalar(value, boolean=boolean)
+        # Text in a column that is not true/false (most cells): _scalar, written out.
+        node[name] = (
+            value.strip() if type(value) is str and not boolean else _scalar(value, boolean=boolean)
+        )
     data: dict[str, Any] = _lists(root, ())
     return data
 
@@ -308,7 +318,7 @@ def _lists(node: Any, where: tuple[str, ...]) -> Any:
             )
         return [_lists(node[str(i)], (*where, str(i))) for i in indexes]
     # The path is joined only for an error message: most rows have none.
-    return {k: _lists(v, (*where, k)) for k, v in node.items()}
+    return {k: _lists(v, (*where, k)) if isinstance(v, dict) else v for k, v in node.items()}
 
 
 def merge(base: Any, over: Any) -> Any:
