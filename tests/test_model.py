@@ -229,3 +229,39 @@ def test_dates_before_1900_and_non_ascii_digits_are_refused():
 def _sample_data():
     data, _ = read_case_data(SAMPLES[0])
     return data
+
+
+def test_every_default_is_a_valid_value():
+    """Defaults are not validated (validate_default is off): each must be valid as written."""
+    import typing
+
+    from pydantic import BaseModel, TypeAdapter
+    from pydantic_core import PydanticUndefined
+
+    seen: set[type] = set()
+    checked = 0
+
+    def walk(model: type[BaseModel]) -> None:
+        nonlocal checked
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if info.default is not PydanticUndefined or info.default_factory is not None:
+                value = info.get_default(call_default_factory=True)
+                annotated = (
+                    typing.Annotated[(info.annotation, *info.metadata)]
+                    if info.metadata
+                    else info.annotation
+                )
+                assert TypeAdapter(annotated).validate_python(value) == value, (model, name)
+                assert model._not_a_placeholder(value) == value
+                assert model._storable(value) == value
+                checked += 1
+            for arg in typing.get_args(info.annotation) or (info.annotation,):
+                for inner in typing.get_args(arg) or (arg,):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(Case)
+    assert len(seen) > 25 and checked > 100
