@@ -136,8 +136,8 @@ class _Model(BaseModel):
             )
         return value
 
-    # Defaults are used as written, not validated again for every case (about 90 of the
-    # fields a case validates are defaults): a test holds each one to the field's validation.
+    # Defaults are used as written, not validated again for every case (most of a case's
+    # fields are left at their defaults): a test holds each one to its field's validation.
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, validate_default=False, defer_build=True
     )
