@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import os
+import random
 import re
-import tempfile
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -208,25 +210,40 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool 
     """Write ``data`` to ``path`` all at once: a reader sees the old file or the new, never half.
 
     With ``durable`` (the default) the data reaches the disk before the file is published; a
-    batch passes False and syncs once before its manifest names the files.
+    batch passes False and syncs once before its manifest names the files. A batch writes one
+    of these per row, so it makes few system calls: one look at ``path``, the temporary file
+    created, written and closed, then published.
 
     Raises:
         OutputExistsError: ``path`` exists and ``force`` is false.
         UserError: the directory cannot be created or written.
     """
     path = Path(path)
-    if path.exists() and not force:
+    try:
+        found: os.stat_result | None = path.stat()
+    except OSError:
+        found = None
+    if found is not None and not force:
         raise OutputExistsError(
             f"{path}: already exists; not overwritten", hint="Pass --force to replace it."
         )
-    if path.is_dir():
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise UserError(f"{path}: is a directory")
+    fd, tmp = _temporary_beside(path, create_folder=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{path.parent}: cannot write there: {exc.strerror}") from None
-    with atomic_writer(path, replace=force, durable=durable) as fh:
-        fh.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if durable:
+            os.fsync(fd)
+    except BaseException as exc:
+        os.close(fd)
+        _discard(tmp)
+        if isinstance(exc, OSError):  # disk full, a quota: nothing is left half-written
+            raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
+        raise
+    os.close(fd)
+    _publish(tmp, path, replace=force)
     return path
 
 
@@ -244,35 +261,67 @@ def atomic_writer(path: Path, *, replace: bool = True, durable: bool = True) -> 
         UserError: the directory cannot be written, or the disk fills.
     """
     path = Path(path)
+    fd, tmp = _temporary_beside(path)
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.{TEMP_MARK}", suffix=".part"
-        )
-    except OSError as exc:
-        raise UserError(f"{path.parent}: cannot write there: {exc.strerror}") from None
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
+    except BaseException as exc:
+        _discard(tmp)
+        if isinstance(exc, OSError):  # disk full, a quota: nothing is left half-written
+            raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
+        raise
+    _publish(tmp, path, replace=replace)
+
+
+def _temporary_beside(path: Path, *, create_folder: bool = False) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, open for writing: its descriptor and its path.
+
+    Named ``.NAME.drafter-tmp-XXXX.part``, made with ``O_EXCL`` (never an existing file, never
+    through a link) and the mode any new file gets (0666 less the umask). With
+    ``create_folder``, a missing folder is made first.
+
+    Raises:
+        UserError: the folder cannot be made or written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        for attempt in range(100):
+            # The global random generator is reseeded in a forked child: workers differ.
+            tmp = path.parent / f".{path.name}.{TEMP_MARK}{random.getrandbits(40):010x}.part"
+            try:
+                return os.open(tmp, flags, 0o666), tmp
+            except FileExistsError:
+                continue
+            except FileNotFoundError:
+                if not create_folder or attempt:
+                    raise
+                path.parent.mkdir(parents=True, exist_ok=True)
+        raise FileExistsError(errno.EEXIST, "no free name for a temporary file")
+    except OSError as exc:
+        raise UserError(f"{path.parent}: cannot write there: {exc.strerror or exc}") from None
+
+
+def _discard(tmp: Path) -> None:
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+
+
+def _publish(tmp: Path, path: Path, *, replace: bool) -> None:
+    """Give the finished temporary file its name (removed instead if that fails)."""
+    try:
         if replace:
             os.replace(tmp, path)
         else:
-            _publish_no_clobber(Path(tmp), path)
-    except OSError as exc:  # disk full, a quota, the directory gone: nothing is left half-written
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+            _publish_no_clobber(tmp, path)
+    except BaseException as exc:
+        _discard(tmp)
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _publish_no_clobber(tmp: Path, path: Path) -> None:
