@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -696,4 +699,46 @@ def batch_template_cmd(document: str, file: Path, force: bool) -> None:
 
 def main() -> None:
     """Entry point of the ``drafter`` command."""
-    cli(prog_name="drafter")
+    try:
+        cli(prog_name="drafter")
+    except SystemExit as exc:
+        _quick_exit(exc.code)
+    _quick_exit(0)
+
+
+def _quick_exit(code: object) -> NoReturn:
+    """End the process as Python would, without tearing the interpreter down object by object.
+
+    Python's own teardown frees every module and object one at a time: about 35 ms after a
+    ``drafter render``, an eighth of the command. The work is done by then, so this does what a
+    normal exit does that anyone could notice (the exit handlers run, which save drafter's caches;
+    standard output and error are flushed; the status is the same) and then ends with
+    ``os._exit``, as mypy does. It falls back to a normal exit while another thread or a child
+    process is still running, which a normal exit waits for or cleans up.
+    """
+    status = _exit_status(code)
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        raise SystemExit(code)
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None and multiprocessing.active_children():
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            status = status or 120  # as Python's own exit reports an output it could not flush
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """The status ``sys.exit(code)`` ends with (printing a message code, as Python does)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    with contextlib.suppress(OSError, ValueError):
+        print(code, file=sys.stderr)
+    return 1

@@ -1,0 +1,115 @@
+"""How the ``drafter`` command ends: as a normal exit would, without Python's slow teardown."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from drafter import cli
+
+from .conftest import ROOT
+
+SAMPLE = str(ROOT / "samples" / "03-pending-child-illness.yaml")
+
+
+class EndedError(Exception):
+    """Raised in place of ``os._exit`` so a test can see the status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@pytest.fixture()
+def ended(monkeypatch):
+    """Record the exit handlers run and the status, instead of ending the test process."""
+    ran: list[str] = []
+
+    def _exit(status: int) -> None:
+        raise EndedError(status)
+
+    monkeypatch.setattr(cli.os, "_exit", _exit)
+    monkeypatch.setattr(cli.atexit, "_run_exitfuncs", lambda: ran.append("atexit"))
+    return ran
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (1, 1), (2, 2), (256, 0)])
+def test_the_status_is_what_sys_exit_gives(ended, code, status):
+    with pytest.raises(EndedError) as exc:
+        cli._quick_exit(code)
+    assert exc.value.status == status
+    assert ended == ["atexit"]
+
+
+def test_a_message_code_is_printed_and_ends_with_1(ended, capsys):
+    with pytest.raises(EndedError) as exc:
+        cli._quick_exit("stopped: no such folder")
+    assert exc.value.status == 1
+    assert capsys.readouterr().err == "stopped: no such folder\n"
+
+
+def test_a_running_thread_gets_a_normal_exit(ended):
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli._quick_exit(3)
+        assert exc.value.code == 3
+        assert ended == []  # left to Python's own exit, which runs them after joining the thread
+    finally:
+        stop.set()
+        worker.join()
+
+
+def test_an_output_that_cannot_be_flushed_ends_with_120(ended, monkeypatch):
+    class Closed:
+        def flush(self) -> None:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(cli.sys, "stdout", Closed())
+    with pytest.raises(EndedError) as exc:
+        cli._quick_exit(0)
+    assert exc.value.status == 120
+
+
+def drafter(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drafter", *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_a_real_command_keeps_its_status_output_and_caches(tmp_path):
+    env = {**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path / "cache")}
+    done = drafter("render", SAMPLE, "-d", "pd-request", "-o", str(tmp_path), env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Wrote ") and done.stdout.endswith(".docx\n")
+    # the exit handler saved the compiled templates for the next start
+    assert list((tmp_path / "cache").glob("jinja-*.marshal"))
+
+    refused = drafter("render", SAMPLE, "-d", "pd-request", "-o", str(tmp_path), env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("Error: ") and "Traceback" not in refused.stderr
+
+    usage = drafter("render", "--no-such-option", env=env)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+CASE_SCHEMA = "import json, drafter.api as api; print(json.dumps(api.case_schema(), indent=2, ensure_ascii=False))"
+
+
+def test_long_output_reaches_a_file_whole(tmp_path):
+    listing = tmp_path / "schema.json"
+    with listing.open("w") as out:
+        subprocess.run([sys.executable, "-m", "drafter", "schema"], stdout=out, check=True)
+    expected = subprocess.run(
+        [sys.executable, "-c", CASE_SCHEMA],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert listing.read_text() == expected
