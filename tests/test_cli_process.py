@@ -1,7 +1,9 @@
-"""How the ``drafter`` command ends: as a normal exit would, without Python's slow teardown."""
+"""How the ``drafter`` process starts and ends: the engine imported with the collector paused, and
+the end as a normal exit would be, without Python's slow teardown."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -14,6 +16,38 @@ from drafter import cli
 from .conftest import ROOT
 
 SAMPLE = str(ROOT / "samples" / "03-pending-child-illness.yaml")
+
+
+@pytest.fixture()
+def a_new_module(tmp_path, monkeypatch):
+    (tmp_path / "drafter_probe_engine.py").write_text(
+        "import gc\nCOLLECTING = gc.isenabled()\nclass Node:\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "drafter_probe_engine"
+    sys.modules.pop("drafter_probe_engine", None)
+    gc.unfreeze()
+
+
+def test_the_engine_is_imported_with_the_collector_paused_then_set_aside(a_new_module):
+    frozen = gc.get_freeze_count()
+    module = cli._import_engine(a_new_module)
+    assert module.COLLECTING is False
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > frozen
+    assert not gc.is_tracked(module.Node) or module.Node not in gc.get_objects()
+
+
+def test_a_collector_someone_turned_off_is_left_alone(a_new_module):
+    gc.disable()
+    try:
+        frozen = gc.get_freeze_count()
+        module = cli._import_engine(a_new_module)
+        assert module.COLLECTING is False
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()
 
 
 class EndedError(Exception):
