@@ -9,7 +9,6 @@ import inspect
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 
 from .casefile import strip_optional
 from .errors import TemplateError
+from .frozen import frozen
 from .record import Record, ValueRecord, record_kind, template_properties
 from .sandbox import environment, evaluate
 
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Fact:
     """A piece of case data a rule looked at, and what it found."""
 
@@ -159,7 +159,7 @@ def summarize(value: Any) -> str:
 # --------------------------------------------------------------------------- model checking
 
 
-@dataclass(frozen=True)
+@frozen
 class Unknown:
     """A reference to something the case model does not have."""
 

@@ -37,6 +37,7 @@ from .clauses import ClauseLibrary, clause_files
 from .documents import get_document
 from .drafting import builtin_dir, draft, load_library
 from .errors import CaseValidationError, DrafterError, UserError
+from .frozen import frozen
 from .lifeline import die_with_parent
 from .pdf import PdfConverter
 from .render import TEMP_MARK, atomic_writer, prepare_out_dir, write_atomic
@@ -80,7 +81,7 @@ STATUSES = ("drafted", "skipped", "kept", "stale", "failed")
 and no longer drafted by any row (left in place); failed."""
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchOptions:
     """What to draft, from where, and how."""
 
@@ -201,7 +202,7 @@ def _sha256_file(path: Path) -> str:
 # --------------------------------------------------------------------------- the worker side
 
 
-@dataclass(frozen=True)
+@frozen
 class _Job:
     document: str
     out_dir: str

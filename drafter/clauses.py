@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import (
@@ -20,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .authorities import Registry
 from .errors import ClauseError, UserError
+from .frozen import frozen
 from .inputs import check_data, excerpt, read_text
 from .model import ExhibitKind
 from .yamlcache import load_safe_yaml, save
@@ -78,7 +78,7 @@ class ClauseMeta(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
+@frozen
 class Clause:
     """A clause: its front matter, its body (Jinja + light markup), and where it came from."""
 

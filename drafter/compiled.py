@@ -33,6 +33,7 @@ import jinja2
 from lxml import etree
 
 from .errors import TemplateError, UserError
+from .frozen import frozen
 from .inputs import check_zip, input_limits, read_bytes
 from .record import as_record
 
@@ -72,7 +73,7 @@ TEMPLATE_FAILURES = (
 """What a template can raise while rendering: reported as TemplateError with its location."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DocProperties:
     """Document properties written into a .docx (fixed, so output is reproducible)."""
 
@@ -83,7 +84,7 @@ class DocProperties:
     comments: str = "Draft prepared with drafter for attorney review."
 
 
-@dataclass(frozen=True)
+@frozen
 class _Part:
     """One XML part docxtpl renders: its zip name, where it sits, and its compiled Jinja."""
 
@@ -96,7 +97,7 @@ class _Part:
     """``body`` (spliced into document.xml), ``part`` (a whole header/footer) or ``footnotes``."""
 
 
-@dataclass(frozen=True)
+@frozen
 class _Core:
     """The template's own core properties that a render keeps (docProps/core.xml)."""
 
@@ -110,7 +111,7 @@ class _Core:
     modified: dt.datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Layout:
     """What rendering needs of a template: its parts' patched Jinja sources and properties."""
 
@@ -608,7 +609,7 @@ def _listing(xml: str) -> bool:
     return "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml
 
 
-@dataclass(frozen=True)
+@frozen
 class _Member:
     """One zip member, already deflated: what a rendered package reuses when a part is unchanged."""
 

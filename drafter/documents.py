@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
 from .errors import DocumentRequirementError, Problem
+from .frozen import frozen
 from .law import Assessment, assess
 from .model import Case, ProceedingStatus
 
 __all__ = ["DOCUMENTS", "DocumentKind", "MotionTitles", "Section", "get_document"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """A part of a document: clauses name it in their ``section``; it may carry a heading."""
 
@@ -24,7 +24,7 @@ class Section:
     opening and attestation are not)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class MotionTitles:
     """How a motion is titled, on its own or filed jointly with DHS, and what its order grants."""
 
@@ -98,7 +98,7 @@ _MOTION_SECTIONS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class DocumentKind:
     """A kind of document: its name, its Word template, its sections and its requirements."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind, get_document
 from .errors import TemplateError, UserError
+from .frozen import frozen
 from .law import Assessment, assess
 from .model import Case, Exhibit
 from .record import Record
@@ -41,7 +42,7 @@ def load_library(overlay: Path | None = None, *, base: Path | None = None) -> Cl
     return ClauseLibrary.load(base or builtin_dir("clauses"), overlay=overlay)
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftView:
     """What a Word template sees as ``draft`` (the README lists these for template authors)."""
 
@@ -237,7 +238,7 @@ def _view(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Composition:
     """A document's text before it meets a Word template, with everything that explains it."""
 
@@ -272,7 +273,7 @@ class Composition:
     """``visible`` as templates see it, converted once for the clauses and the Word template."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Draft(Composition):
     """A drafted document: the Word file's bytes and everything that explains them."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from .frozen import frozen
 
 
 class DrafterError(Exception):
@@ -31,7 +32,7 @@ class UserError(DrafterError):
         return self.message
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One problem found in an input file: where it is and what is wrong."""
 

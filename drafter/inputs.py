@@ -14,11 +14,11 @@ import os
 import stat
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .frozen import frozen
 
 __all__ = [
     "InputLimits",
@@ -35,7 +35,7 @@ __all__ = [
 _MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class InputLimits:
     """How much drafter reads from one input file."""
 

@@ -18,6 +18,7 @@ from .clauses import Clause, ClauseLibrary, clause_files, parse_clause
 from .documents import DOCUMENTS, get_document
 from .drafting import compose
 from .errors import ClauseError, DrafterError
+from .frozen import frozen
 from .model import _FIRST_PERSON as FIRST_PERSON
 from .model import _THIRD_PERSON as THIRD_PERSON
 from .model import Case
@@ -43,7 +44,7 @@ class LintProblem:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"
 
 
-@dataclass(frozen=True)
+@frozen
 class LintReport:
     """Everything the linter found."""
 

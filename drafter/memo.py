@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from .analysis import Fact
 from .authorities import Authority
 from .drafting import Composition
+from .frozen import frozen
 from .inputs import excerpt
 from .law import Assessment, Conclusion, Deadline
 from .text import format_date
@@ -15,7 +16,7 @@ from .text import format_date
 __all__ = ["AuthorityNote", "ClauseNote", "EvidenceNote", "LawNote", "Memo", "build_memo"]
 
 
-@dataclass(frozen=True)
+@frozen
 class AuthorityNote:
     """An authority the draft cites, with the status an attorney must check."""
 
@@ -30,7 +31,7 @@ class AuthorityNote:
     warning: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class EvidenceNote:
     """A kind of evidence a clause relies on, and the exhibits the case has for it."""
 
@@ -43,7 +44,7 @@ class EvidenceNote:
         return not self.exhibits
 
 
-@dataclass(frozen=True)
+@frozen
 class ClauseNote:
     """One clause considered for the document."""
 
@@ -61,7 +62,7 @@ class ClauseNote:
     placeholders: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class Memo:
     """What went into a draft, what stayed out, and why."""
 
@@ -129,7 +130,7 @@ class Memo:
         return "\n".join(out) + "\n"
 
 
-@dataclass(frozen=True)
+@frozen
 class LawNote:
     """One legal conclusion as the memo states it."""
 

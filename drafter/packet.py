@@ -35,6 +35,7 @@ from .documents import get_document
 from .drafting import DRAFT_MOTION, Draft, draft, letter_motion, load_library, require_filled
 from .errors import OutputExistsError, UserError
 from .exhibits import IMAGE_SIGNATURES, exhibit_path, open_pdf, read_exhibit
+from .frozen import frozen
 from .law import assess
 from .memo import Memo, build_memo
 from .model import Case, Exhibit
@@ -57,7 +58,7 @@ _TEXT_PAGES_CHECKED = 5
 """How many of an exhibit's first pages are looked at for a text layer."""
 
 
-@dataclass(frozen=True)
+@frozen
 class PacketExhibit:
     """Where one exhibit is in the filing."""
 
@@ -77,7 +78,7 @@ class PacketExhibit:
         return self.last - self.first + 1
 
 
-@dataclass(frozen=True)
+@frozen
 class PacketFile:
     """One PDF of the packet (one of several when it is split for the upload limit)."""
 
@@ -87,7 +88,7 @@ class PacketFile:
     last: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Packet:
     """A built filing packet, not yet written."""
 

@@ -11,13 +11,12 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .compiled import DocProperties, compile_template, protect_braces
 from .errors import OutputExistsError, UserError
-from .quickinit import quick_init
+from .frozen import frozen
 from .sandbox import environment, evaluate, render_text
 from .text import Paragraph
 
@@ -112,8 +111,7 @@ def rich_text(paragraph: Paragraph) -> RichText:
     return rt
 
 
-@quick_init
-@dataclass(frozen=True)
+@frozen
 class Block:
     """One paragraph as a Word template sees it: its style, its runs, and its number if any."""
 

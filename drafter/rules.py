@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
 from .analysis import Fact, facts_read
 from .clauses import Clause, ClauseLibrary
 from .documents import DocumentKind
 from .errors import ClauseError
-from .quickinit import quick_init
+from .frozen import frozen
 from .sandbox import evaluate_all
 from .scope import ClauseScope
 
 __all__ = ["Decision", "Selection", "select_clauses"]
 
 
-@quick_init
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """One clause considered for a document: whether it applies, and the rule that decided."""
 
@@ -28,7 +26,7 @@ class Decision:
     """The case data the rule read, with the values it found."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Selection:
     """Every clause considered for a document, included ones in document order."""
 

@@ -25,7 +25,6 @@ import re
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -48,6 +47,7 @@ from .compiled import (
     template_lineno,
 )
 from .errors import TemplateError
+from .frozen import frozen
 from .record import Record, ValueRecord, record_kind, record_names
 from .text import format_date, format_time
 
@@ -76,7 +76,7 @@ _SPECIAL = re.compile(
 # --------------------------------------------------------------------------- bounds
 
 
-@dataclass(frozen=True)
+@frozen
 class Limits:
     """The most one render may build, print, loop, nest and take.
 

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from .authorities import Registry
 from .errors import TemplateError
+from .frozen import frozen
 from .law import Assessment, Conclusion, assess
 from .model import AdverseFacts, Case, Exhibit, Partner, Respondent
 from .record import Record, as_record
@@ -100,7 +101,7 @@ def _the(name: str) -> str:
     return name if name.lower().startswith("the ") else f"the {name}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Equity:
     """A positive factor as a motion lists it: a label, the attorney's words, the exhibits."""
 

@@ -8,7 +8,6 @@ import enum
 import io
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .casefile import field_annotation, field_info, fields_at, required_paths
 from .errors import UserError
+from .frozen import frozen
 from .inputs import check_file, check_zip, excerpt, input_limits, read_bytes
 
 __all__ = ["Column", "Row", "flatten", "open_sheet", "row_data", "unknown_columns", "write_sheet"]
@@ -28,7 +28,7 @@ __all__ = ["Column", "Row", "flatten", "open_sheet", "row_data", "unknown_column
 SHEET_SUFFIXES = (".csv", ".xlsx")
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """A sheet column: its header (a dotted case-field path) and, for XLSX, its letter."""
 
@@ -40,7 +40,7 @@ class Column:
         return f"column {self.letter} ({self.path})" if self.letter else f"column {self.path}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One data row: its number as the spreadsheet shows it, and its non-empty cells."""
 
@@ -388,7 +388,7 @@ _FILL_ROWS = 1000
 """Rows below the header that carry drop-down lists and date formats."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ColumnSpec:
     """What a sheet column holds, from the case model: its note, its choices, whether a date."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
 
 from .clauses import ClauseLibrary
 from .documents import DOCUMENTS
 from .drafting import compose
+from .frozen import frozen
 from .law import Assessment, assess
 from .memo import build_memo
 from .model import Case
@@ -17,7 +18,7 @@ from .text import format_date
 __all__ = ["Suggestion", "Suggestions", "suggest"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestion:
     """A document that fits the case: why, and what stands in its way."""
 
@@ -29,7 +30,7 @@ class Suggestion:
     verify: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestions:
     """Everything ``drafter suggest`` says about a case."""
 

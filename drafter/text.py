@@ -6,9 +6,8 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from .quickinit import quick_init
+from .frozen import frozen
 
 __all__ = [
     "Paragraph",
@@ -68,8 +67,7 @@ def letter(index: int) -> str:
     return base * (index // 26 + 1)
 
 
-@quick_init
-@dataclass(frozen=True)
+@frozen
 class Run:
     """A stretch of text with one formatting."""
 
@@ -80,8 +78,7 @@ class Run:
     """Highlighted: a placeholder the attorney must fill or check."""
 
 
-@quick_init
-@dataclass(frozen=True)
+@frozen
 class Paragraph:
     """A paragraph: a style name the template knows (``body``, ``heading``, ...) and its runs."""
 

@@ -15,6 +15,7 @@ from drafter import cli
 
 from .conftest import ROOT
 
+ACTIVE_COUNT = threading.active_count
 SAMPLE = str(ROOT / "samples" / "03-pending-child-illness.yaml")
 
 
@@ -68,6 +69,10 @@ def ended(monkeypatch):
 
     monkeypatch.setattr(cli.os, "_exit", _exit)
     monkeypatch.setattr(cli.atexit, "_run_exitfuncs", lambda: ran.append("atexit"))
+    # as in a `drafter` process: no thread or child left by earlier tests in this one
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    if "multiprocessing" in sys.modules:
+        monkeypatch.setattr(sys.modules["multiprocessing"], "active_children", lambda: [])
     return ran
 
 
@@ -86,7 +91,8 @@ def test_a_message_code_is_printed_and_ends_with_1(ended, capsys):
     assert capsys.readouterr().err == "stopped: no such folder\n"
 
 
-def test_a_running_thread_gets_a_normal_exit(ended):
+def test_a_running_thread_gets_a_normal_exit(ended, monkeypatch):
+    monkeypatch.setattr(threading, "active_count", ACTIVE_COUNT)  # the real count of threads
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, Citizenship, EntryManner, ProceedingStatus
 from .conclusion import Conclusion
 from .reopen import ReopenAssessment
@@ -22,7 +22,7 @@ _IN_COURT = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class AdjustmentAssessment:
     """Whether and where the respondent could adjust status to permanent residence."""
 
@@ -45,7 +45,7 @@ class AdjustmentAssessment:
     """A path to permanent residence with no bar or open question the case shows."""
 
 
-@dataclass(frozen=True)
+@frozen
 class WaiverAssessment:
     """The I-601A provisional unlawful-presence waiver, for consular processing abroad."""
 

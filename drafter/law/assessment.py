@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, ProceedingStatus, Relief
 from ..text import format_date
 from .adjustment import AdjustmentAssessment, WaiverAssessment, assess_adjustment, assess_waiver
@@ -31,7 +31,7 @@ WINDSOR = dt.date(2013, 6, 26)
 """*United States v. Windsor* was decided on June 26, 2013 (LEGAL_NOTES section 2)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Assessment:
     """Every legal conclusion drafter draws about a case, as of one date.
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
+
+from ..frozen import frozen
 
 __all__ = ["Deadline", "deadline", "is_court_closed"]
 
@@ -24,7 +25,7 @@ def is_court_closed(day: dt.date) -> bool:
     return day.weekday() >= 5 or day in _federal_holidays(day.year)
 
 
-@dataclass(frozen=True)
+@frozen
 class Deadline:
     """The last day of a filing period, both as counted and as rolled over.
 

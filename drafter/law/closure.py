@@ -12,9 +12,9 @@ without facts that show it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, ProceedingStatus
 from ..text import format_date
 from .adjustment import AdjustmentAssessment, WaiverAssessment
@@ -28,7 +28,7 @@ Basis = Literal[
 Opposition = Literal["joint", "unopposed", "opposed", "unknown"]
 
 
-@dataclass(frozen=True)
+@frozen
 class ClosureAssessment:
     """Where a pending case stands on the administrative-closure factors."""
 

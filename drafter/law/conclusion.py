@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from ..quickinit import quick_init
+from ..frozen import frozen
 
 __all__ = ["Caution", "Conclusion"]
 
 T = TypeVar("T")
 
 
-@quick_init
-@dataclass(frozen=True)
+@frozen
 class Conclusion(Generic[T]):
     """One legal conclusion about a case.
 
@@ -34,7 +32,7 @@ class Conclusion(Generic[T]):
     """Templates see this as its ``value`` (see :class:`drafter.record.ValueRecord`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Caution:
     """Something the attorney must do or check before filing: it goes to the memo's checklist.
 

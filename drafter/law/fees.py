@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from ruamel.yaml import YAML
+
+from ..frozen import frozen
 
 __all__ = ["Fee", "fee_for", "schedule"]
 
@@ -33,7 +34,7 @@ class _Row(BaseModel):
     note: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Fee:
     """One filing fee: how much, since when, how sure, and from where."""
 

@@ -12,9 +12,9 @@ consular-processing case should ask to recalendar and terminate in one motion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, Petition, ProceedingStatus
 from ..text import format_date
 from .adjustment import AdjustmentAssessment
@@ -26,7 +26,7 @@ __all__ = ["Purpose", "RecalendarAssessment", "assess_recalendar"]
 Purpose = Literal["adjust_before_judge", "terminate", "resume", "none_found", "not_applicable"]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecalendarAssessment:
     """Why a closed case goes back on the docket, and whether the reason for closure is over."""
 

@@ -10,9 +10,9 @@ A reinstated order cannot be reopened at all.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, FinalOrder
 from ..text import format_date
 from .calendar import Deadline, deadline
@@ -41,7 +41,7 @@ FeeStatus = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class ReopenAssessment:
     """Where a case stands for a motion to reopen, as of a date."""
 

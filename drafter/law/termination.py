@@ -12,9 +12,9 @@ Acevedo*); otherwise relief USCIS can grant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from ..model import Case, ProceedingStatus
 from .adjustment import AdjustmentAssessment, WaiverAssessment
 from .conclusion import Conclusion
@@ -47,7 +47,7 @@ _GROUND_CITES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class TerminationAssessment:
     """How a pending or administratively closed case can be ended, and on what reason."""
 
