@@ -266,8 +266,27 @@ def _convert(
 
 
 def _shares(files: list[Path], processes: int) -> list[list[Path]]:
-    """``files`` dealt out to at most ``processes`` processes."""
-    return [files[i::processes] for i in range(min(processes, len(files)))]
+    """``files`` dealt out to at most ``processes`` processes, as evenly as their sizes allow.
+
+    LibreOffice's time for a document grows with its content, so the largest go first, each to
+    the process with the fewest bytes so far: a share of long motions no longer keeps one
+    process converting while the others have finished.
+    """
+    count = min(processes, len(files))
+    shares: list[list[Path]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for size, index, f in sorted(((_size(f), -i, f) for i, f in enumerate(files)), reverse=True):
+        least = loads.index(min(loads))
+        shares[least].append(f)
+        loads[least] += size
+    return shares
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _nonempty(path: Path) -> bool:

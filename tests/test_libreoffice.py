@@ -211,6 +211,22 @@ def test_each_process_holds_a_profile_of_its_own(own_cache, monkeypatch):
         assert off._profiles == [None, None]
 
 
+def test_files_are_shared_out_by_size_so_processes_finish_together(tmp_path):
+    from drafter.pdf import _shares
+
+    sizes = [9000, 1000, 8000, 1000, 7000, 1000, 1000, 3000]  # long motions every other row
+    files = []
+    for i, size in enumerate(sizes):
+        files.append(tmp_path / f"{i}.docx")
+        files[-1].write_bytes(b"x" * size)
+    shares = _shares(files, 2)
+    assert sorted(f for share in shares for f in share) == sorted(files)  # each file once
+    loads = [sum(f.stat().st_size for f in share) for share in shares]
+    assert max(loads) - min(loads) <= 1000  # dealt out one by one it would be 24,000 to 7,000
+    assert _shares(files[:1], 4) == [files[:1]]  # no process without a file
+    assert _shares([tmp_path / "gone.docx", *files[:1]], 2) == [files[:1], [tmp_path / "gone.docx"]]
+
+
 def test_a_kept_profile_that_is_shared_with_others_is_not_used(own_cache):
     from drafter.pdf import PdfConverter
 
