@@ -275,7 +275,7 @@ def _shares(files: list[Path], processes: int) -> list[list[Path]]:
     count = min(processes, len(files))
     shares: list[list[Path]] = [[] for _ in range(count)]
     loads = [0] * count
-    for size, index, f in sorted(((_size(f), -i, f) for i, f in enumerate(files)), reverse=True):
+    for size, _, f in sorted(((_size(f), -i, f) for i, f in enumerate(files)), reverse=True):
         least = loads.index(min(loads))
         shares[least].append(f)
         loads[least] += size

@@ -158,15 +158,15 @@ def _size(value: Any) -> int:
     return 0
 
 
-def _check_size(value: Any, what: str) -> Any:
-    limit = _budget().limits.max_string
+def _check_size(value: Any, what: str, limits: Limits | None = None) -> Any:
+    limit = (limits or _budget().limits).max_string
     if _size(value) > limit:
         raise LimitExceeded(f"{what} built a value of {_size(value):,} items (limit {limit:,})")
     return value
 
 
-def _check_int(value: Any, what: str) -> Any:
-    if isinstance(value, int) and value.bit_length() > _budget().limits.max_int_bits:
+def _check_int(value: Any, what: str, limits: Limits | None = None) -> Any:
+    if isinstance(value, int) and value.bit_length() > (limits or _budget().limits).max_int_bits:
         raise LimitExceeded(f"{what} built a number too large to print")
     return value
 
@@ -382,6 +382,8 @@ _SAFE_ATTRIBUTES: dict[type, frozenset[str]] = {
 """Per type, the attributes a template may read (exact type match, no subclasses)."""
 
 _HELPERS: set[Callable[..., Any]] = set()
+_PLAIN_HELPERS: set[Any] = set()
+"""The helpers that take no Jinja context or environment: called directly."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -389,6 +391,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def helper(func: F) -> F:
     """Register a function (or a method, by its function) as callable from templates."""
     _HELPERS.add(func)
+    if not hasattr(func, "jinja_pass_arg") and not hasattr(type(func), "jinja_pass_arg"):
+        _PLAIN_HELPERS.add(func)
     return func
 
 
@@ -529,18 +533,32 @@ class DrafterSandbox(ImmutableSandboxedEnvironment):
                 args = (listed, *args[1:])
             elif __obj.__name__ == "replace" and len(args) >= 2:
                 _check_replace(owner, *args[:3])
+        limits = budget.limits
         for arg in (*args, *kwargs.values()):  # a macro doubling its argument each call
-            _check_size(arg, "a call's argument")
-            _check_int(arg, "a call's argument")
+            _check_size(arg, "a call's argument", limits)
+            _check_int(arg, "a call's argument", limits)
         budget.depth += 1
         try:
-            if budget.depth > budget.limits.max_depth:
-                raise LimitExceeded(f"calls nested more than {budget.limits.max_depth} deep")
-            result = __context.call(__obj, *args, **kwargs)
+            if budget.depth > limits.max_depth:
+                raise LimitExceeded(f"calls nested more than {limits.max_depth} deep")
+            func = __obj.__func__ if type(__obj) is types.MethodType else __obj
+            if type(func) is types.FunctionType and func in _PLAIN_HELPERS:
+                # drafter's own helper, which takes no context: what Context.call would do
+                # for it, without its look for one (two failed attribute lookups a call)
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                try:
+                    result = __obj(*args, **kwargs)
+                except StopIteration:
+                    result = __self.undefined(
+                        "value was undefined because a callable raised a StopIteration exception"
+                    )
+            else:
+                result = __context.call(__obj, *args, **kwargs)
         finally:
             budget.depth -= 1
-        _check_size(result, "a call")
-        return _check_int(result, "a call")
+        _check_size(result, "a call", limits)
+        return _check_int(result, "a call", limits)
 
     def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
         """Route every loop through :func:`_bounded_loop` before the code is generated."""

@@ -349,3 +349,57 @@ def test_a_rule_holding_template_delimiters_cannot_shift_the_others():
     # Batched, this rule would close the combined template's tag early; it is evaluated alone.
     rules = ['"}}{{ 1 }}" == "x"', "true"]
     assert evaluate_all(rules, {}, names=["r0", "r1"]) == [False, True]
+
+
+class TestHelperCalls:
+    """drafter's helpers are called directly; anything that asks for a context still gets one."""
+
+    @pytest.fixture()
+    def registered(self, monkeypatch):
+        from drafter import sandbox
+
+        monkeypatch.setattr(sandbox, "_HELPERS", set(sandbox._HELPERS))
+        monkeypatch.setattr(sandbox, "_PLAIN_HELPERS", set(sandbox._PLAIN_HELPERS))
+        return sandbox.helper
+
+    def test_a_plain_helper_gets_its_arguments_and_nothing_else(self, registered):
+        seen = []
+
+        @registered
+        def shout(text: str, *, twice: bool = False, **extra: Any) -> str:
+            seen.append(extra)
+            return text.upper() * (2 if twice else 1)
+
+        source = (
+            "{% for w in words %}{{ shout(w, twice=loop.first) }} {% endfor %}"
+            "{% set x %}{{ shout('set') }}{% endset %}{{ x }} "
+            "{% block b %}{{ shout('in a block') }}{% endblock %}"
+        )
+        assert render_text(source, {"shout": shout, "words": ["a", "b"]}, name="t") == (
+            "AA B SET IN A BLOCK"
+        )
+        assert seen == [{}, {}, {}, {}]  # Jinja's loop and block variables are not passed on
+
+    def test_a_helper_that_asks_for_the_context_still_gets_it(self, registered):
+        @registered
+        @jinja2.pass_context
+        def who(context: Any) -> str:
+            return str(context["name"])
+
+        assert render_text("{{ who() }}", {"who": who, "name": "Ana"}, name="t") == "Ana"
+
+    def test_a_helper_raising_stop_iteration_gives_an_undefined_value(self, registered):
+        @registered
+        def empty() -> str:
+            raise StopIteration
+
+        with pytest.raises(TemplateError, match="StopIteration"):
+            render_text("{{ empty() }}", {"empty": empty}, name="t")
+
+    def test_results_and_arguments_are_still_bounded(self, registered):
+        @registered
+        def grow(text: str) -> str:
+            return text * 1000
+
+        with pytest.raises(TemplateError, match="built a value"):
+            render_text("{{ grow(grow(grow('aaaa'))) }}", {"grow": grow}, name="t")
