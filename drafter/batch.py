@@ -938,7 +938,7 @@ def _convert_pdfs(
         processes = min(converter.processes, len(todo))
         echo(f"converting {len(todo)} document(s) to PDF with {processes} LibreOffice process(es)")
         try:
-            outcome = converter.convert(todo, force=True)
+            outcome = converter.convert(todo, force=True, durable=False)  # synced below
         except UserError as exc:
             return results, [f"{len(todo)} document(s) not converted: {exc}"]
     failures: list[str] = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import OutputExistsError, UserError
 from .lifeline import die_with_parent
-from .render import TEMP_MARK, write_atomic
+from .render import TEMP_MARK, publish
 
 __all__ = ["PdfConverter", "convert_bytes", "convert_to_pdf", "require_soffice", "soffice"]
 
@@ -178,8 +178,14 @@ class PdfConverter:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def convert(self, docx_files: Sequence[Path], *, force: bool = False) -> dict[Path, str | None]:
+    def convert(
+        self, docx_files: Sequence[Path], *, force: bool = False, durable: bool = True
+    ) -> dict[Path, str | None]:
         """Convert Word files to PDFs beside them (see :func:`convert_to_pdf`).
+
+        Each PDF is made in a private folder beside its document and then renamed into place,
+        never copied; with ``durable`` it reaches the disk first (a batch passes False: it
+        syncs once, before its manifest names the files).
 
         Raises:
             UserError: LibreOffice is not installed.
@@ -198,7 +204,9 @@ class PdfConverter:
                         outcome[f] = "LibreOffice did not convert it"
                         continue
                     try:
-                        write_atomic(f.with_suffix(".pdf"), pdf.read_bytes(), force=force)
+                        if durable:
+                            _sync(pdf)
+                        publish(pdf, f.with_suffix(".pdf"), replace=force)
                     except OutputExistsError as exc:
                         outcome[f] = str(exc)
                     else:
@@ -263,6 +271,14 @@ def _convert(
                 if kept is not None:
                     shutil.rmtree(kept, ignore_errors=True)
     return {f: pdf for f, pdf in made.items() if _nonempty(pdf)}
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _shares(files: list[Path], processes: int) -> list[list[Path]]:

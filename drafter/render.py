@@ -21,6 +21,7 @@ from .sandbox import environment, evaluate, render_text
 from .text import Paragraph
 
 __all__ = [
+    "publish",
     "Block",
     "DocProperties",
     "blocks",
@@ -241,7 +242,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, durable: bool 
             raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
         raise
     os.close(fd)
-    _publish(tmp, path, replace=force)
+    publish(tmp, path, replace=force)
     return path
 
 
@@ -271,7 +272,7 @@ def atomic_writer(path: Path, *, replace: bool = True, durable: bool = True) -> 
         if isinstance(exc, OSError):  # disk full, a quota: nothing is left half-written
             raise UserError(f"{path}: cannot write it: {exc.strerror or exc}") from None
         raise
-    _publish(tmp, path, replace=replace)
+    publish(tmp, path, replace=replace)
 
 
 def _temporary_beside(path: Path, *, create_folder: bool = False) -> tuple[int, Path]:
@@ -308,8 +309,13 @@ def _discard(tmp: Path) -> None:
         tmp.unlink()
 
 
-def _publish(tmp: Path, path: Path, *, replace: bool) -> None:
-    """Give the finished temporary file its name (removed instead if that fails)."""
+def publish(tmp: Path, path: Path, *, replace: bool) -> None:
+    """Give a finished temporary file its name (removed instead if that fails).
+
+    Raises:
+        OutputExistsError: without ``replace``, ``path`` exists.
+        UserError: the name cannot be given (a folder has it, the disk refuses).
+    """
     try:
         if replace:
             os.replace(tmp, path)

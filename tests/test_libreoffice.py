@@ -183,6 +183,42 @@ def test_processes_started_early_convert_what_they_are_handed_and_exit(tmp_path,
     assert convert_to_pdf(first, force=True) == dict.fromkeys(first)
 
 
+def test_pdfs_are_renamed_into_place_synced_unless_a_batch_syncs_later(
+    tmp_path, own_cache, monkeypatch
+):
+    from drafter import pdf
+    from drafter.pdf import PdfConverter
+
+    from .conftest import need_libreoffice
+
+    need_libreoffice()
+    synced = []
+    real_sync = pdf._sync
+    monkeypatch.setattr(pdf, "_sync", lambda path: (synced.append(path.name), real_sync(path)))
+    letters = _letters(tmp_path / "out", 2)
+    with PdfConverter(1) as converter:
+        assert converter.convert(letters) == dict.fromkeys(letters)
+    assert sorted(synced) == ["letter-0.pdf", "letter-1.pdf"]
+    made = letters[0].with_suffix(".pdf")
+    assert made.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+    with PdfConverter(1) as converter:
+        refused = converter.convert(letters[:1])  # exists, and no force
+        assert "already exists" in (refused[letters[0]] or "")
+        synced.clear()
+        assert converter.convert(letters, force=True, durable=False) == dict.fromkeys(letters)
+    assert synced == []
+    assert made.read_bytes().startswith(b"%PDF")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_processes_started_early_are_stopped_when_nothing_comes(tmp_path, own_cache):
     from drafter.pdf import PdfConverter, convert_to_pdf
 
