@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import types
 import typing
@@ -317,7 +316,7 @@ def _message(err: Any, loc: Loc) -> str:
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = fields_at(loc[:-1])
-        close = difflib.get_close_matches(name, allowed, n=1) if allowed else []
+        close = _close_matches(name, allowed, n=1) if allowed else []
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"is not a known field{hint}"
     if kind == "value_error":
@@ -394,3 +393,10 @@ def strip_optional(tp: Any) -> Any:
                 tp = rest[0]
                 continue
         return tp
+
+
+def _close_matches(word: str, possibilities: Any, n: int) -> list[str]:
+    """``difflib.get_close_matches``, imported only when a message needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import difflib
 import enum
 import re
 import time
@@ -443,7 +442,7 @@ class _Undefined(jinja2.StrictUndefined):
         obj, name = self._undefined_obj, self._undefined_name
         if isinstance(obj, Record) and isinstance(name, str) and not self._undefined_hint:
             names = sorted(record_names(obj))
-            close = difflib.get_close_matches(name, names, n=1)
+            close = _close_matches(name, names, n=1)
             guess = f"; did you mean {close[0]!r}?" if close else ""
             return f"{record_kind(obj)} has no field {name!r}{guess}"
         return str(super()._undefined_message)
@@ -805,3 +804,10 @@ def evaluate(
             return value
     except TEMPLATE_FAILURES as exc:
         raise TemplateError(f"{name}: {describe_failure(exc)}", fields_hint(exc)) from None
+
+
+def _close_matches(word: str, possibilities: Any, n: int) -> list[str]:
+    """``difflib.get_close_matches``, imported only when a message needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n)
