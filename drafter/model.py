@@ -263,6 +263,15 @@ def _past(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
 PastDate = Annotated[dt.date, AfterValidator(_past)]
 
 
+def _no_items() -> list[Any]:
+    """A new empty list: the default of a list field.
+
+    pydantic asks each default factory for its signature; ``list``, a builtin, can only refuse
+    after a slow search, fifteen times as the case model is built.
+    """
+    return []
+
+
 def _signed_up_front(*validators: Any) -> None:
     """Give validators their signature once, so pydantic's look at it is a lookup.
 
@@ -568,7 +577,7 @@ class Proceedings(_Model):
         "case', e.g. 'to await USCIS's decision on the Form I-130'",
     )
     final_order: FinalOrder | None = None
-    motions_to_reopen: list[PriorMotion] = Field(default_factory=list)
+    motions_to_reopen: list[PriorMotion] = Field(default_factory=_no_items)
     continuances_requested: int | None = Field(
         default=None,
         ge=0,
@@ -690,7 +699,7 @@ class MilitaryService(_Model):
     until: PastDate | None = None
     description: str | None = None
     own_words: str | None = _own_words()
-    exhibits: list[str] = Field(default_factory=list)
+    exhibits: list[str] = Field(default_factory=_no_items)
 
 
 class Relative(_Model):
@@ -706,8 +715,8 @@ class Relationships(_Model):
     """The respondent's family ties."""
 
     spouse: Partner | None = None
-    children: list[Child] = Field(default_factory=list)
-    other_relatives: list[Relative] = Field(default_factory=list)
+    children: list[Child] = Field(default_factory=_no_items)
+    other_relatives: list[Relative] = Field(default_factory=_no_items)
 
 
 # --------------------------------------------------------------------------- petitions
@@ -747,7 +756,7 @@ class Petition(_Model):
         description="For a pending petition: when USCIS is expected to decide it (from its "
         "posted processing times); a motion to close argues the length of closure from it",
     )
-    exhibits: list[str] = Field(default_factory=list)
+    exhibits: list[str] = Field(default_factory=_no_items)
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
@@ -777,7 +786,7 @@ class Factor(_Model):
 
     description: Text
     own_words: str | None = _own_words()
-    exhibits: list[str] = Field(default_factory=list)
+    exhibits: list[str] = Field(default_factory=_no_items)
 
 
 class Cooperation(Factor):
@@ -800,7 +809,7 @@ class PositiveFactors(_Model):
         default=None, description="The respondent's own service"
     )
     law_enforcement_cooperation: Cooperation | None = None
-    humanitarian: list[Factor] = Field(default_factory=list)
+    humanitarian: list[Factor] = Field(default_factory=_no_items)
     education: Factor | None = None
     employment: Factor | None = None
     community_ties: Factor | None = None
@@ -817,7 +826,7 @@ class _Adverse(_Model):
         "false holds it back"
     )
     own_words: str | None = _own_words()
-    exhibits: list[str] = Field(default_factory=list)
+    exhibits: list[str] = Field(default_factory=_no_items)
 
 
 class CriminalRecord(_Adverse):
@@ -856,10 +865,10 @@ class FailureToAppear(_Adverse):
 class AdverseFacts(_Model):
     """Facts that weigh against discretion; the attorney decides which reach the agency."""
 
-    criminal_history: list[CriminalRecord] = Field(default_factory=list)
-    prior_removals: list[PriorRemoval] = Field(default_factory=list)
-    fraud_findings: list[FraudFinding] = Field(default_factory=list)
-    failures_to_appear: list[FailureToAppear] = Field(default_factory=list)
+    criminal_history: list[CriminalRecord] = Field(default_factory=_no_items)
+    prior_removals: list[PriorRemoval] = Field(default_factory=_no_items)
+    fraud_findings: list[FraudFinding] = Field(default_factory=_no_items)
+    failures_to_appear: list[FailureToAppear] = Field(default_factory=_no_items)
 
 
 # --------------------------------------------------------------------------- DHS, counsel, filing
@@ -1056,11 +1065,11 @@ class Case(_Model):
 
     respondent: Respondent
     family_members: list[FamilyMember] = Field(
-        default_factory=list, description="Relatives in the same proceedings"
+        default_factory=_no_items, description="Relatives in the same proceedings"
     )
     proceedings: Proceedings
     relationships: Relationships = Field(default_factory=Relationships)
-    petitions: list[Petition] = Field(default_factory=list)
+    petitions: list[Petition] = Field(default_factory=_no_items)
     positive_factors: PositiveFactors = Field(default_factory=PositiveFactors)
     adverse_facts: AdverseFacts = Field(default_factory=AdverseFacts)
     dhs_position: DHSPosition = Field(default_factory=DHSPosition)
@@ -1069,7 +1078,7 @@ class Case(_Model):
     opla_office: OplaOffice | None = None
     filing: Filing
     request: Request | None = None
-    exhibits: list[Exhibit] = Field(default_factory=list)
+    exhibits: list[Exhibit] = Field(default_factory=_no_items)
 
     def told_facts(self) -> list[tuple[str, Factor | MilitaryService | _Adverse]]:
         """The described facts a letter tells, each with its case-file path.
@@ -1185,4 +1194,6 @@ class Case(_Model):
         ]
 
 
-_signed_up_front(_Model._not_a_placeholder, _Model._storable, _Model._one_voice, _nonblank, _past)
+_signed_up_front(
+    _Model._not_a_placeholder, _Model._storable, _Model._one_voice, _nonblank, _past, _no_items
+)

@@ -23,7 +23,8 @@ FeeStatus = Literal["in_force", "superseded", "unverified"]
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when the schedule is first read, not by every command that imports the law.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     motion: Literal["reopen"]
     forum: Literal["immigration_court", "board"]
