@@ -90,8 +90,8 @@ class _Model(BaseModel):
     template_properties: ClassVar[tuple[str, ...]] = ()
 
     @field_validator("*", mode="before")
-    @classmethod
-    def _not_a_placeholder(cls, value: Any) -> Any:
+    @staticmethod
+    def _not_a_placeholder(value: Any) -> Any:
         """Refuse a ``<<placeholder>>`` from ``drafter init``'s starter left unreplaced."""
         if isinstance(value, str) and "<<" in value and (found := _PLACEHOLDER.search(value)):
             raise ValueError(
@@ -100,8 +100,8 @@ class _Model(BaseModel):
         return value
 
     @field_validator("*", mode="after")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
+    @staticmethod
+    def _storable(value: Any) -> Any:
         """Refuse text a Word document cannot hold, and dates that can only be typos."""
         if type(value) is str:  # most fields that hold something
             return check_text(value)
@@ -117,8 +117,8 @@ class _Model(BaseModel):
         return value
 
     @field_validator(*_THIRD_PERSON_FIELDS, "own_words", mode="after", check_fields=False)
-    @classmethod
-    def _one_voice(cls, value: Any, info: ValidationInfo) -> Any:
+    @staticmethod
+    def _one_voice(value: Any, info: ValidationInfo) -> Any:
         """Facts are told in the third person; ``own_words`` is the client speaking."""
         if not isinstance(value, str):
             return value
