@@ -36,7 +36,7 @@ def _import_engine(name: str) -> Any:
 
     Importing the engine makes a few hundred thousand objects (modules, classes, functions,
     pydantic's schemas) that live as long as the process. The collector would scan them over
-    and over while they are made, about 3% of a cold ``drafter render``, and then at every full
+    and over while they are made, about 2% of a cold ``drafter render``, and then at every full
     collection after. ``gc.freeze`` moves them where the collector no longer looks, which is
     also what Python's documentation advises before forking workers (a batch forks its
     workers from this process): they then share these pages instead of copying them.
@@ -740,13 +740,13 @@ def _quick_exit(code: object) -> NoReturn:
     ``os._exit``, as mypy does. It falls back to a normal exit while another thread or a child
     process is still running, which a normal exit waits for or cleans up.
     """
-    status = _exit_status(code)
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         raise SystemExit(code)
     multiprocessing = sys.modules.get("multiprocessing")
     if multiprocessing is not None and multiprocessing.active_children():
         raise SystemExit(code)
+    status = _exit_status(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

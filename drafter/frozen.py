@@ -67,6 +67,8 @@ def frozen(cls: C) -> C:
         raise TypeError(
             f"{cls.__name__}: a @frozen class cannot have keyword-only or InitVar fields"
         )
+    own = cls.__dict__
+    explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
     _set(cls, "__init__", _init(cls, fields))
     names = frozenset(f.name for f in fields)
     if not inherits_frozen:
@@ -75,9 +77,7 @@ def frozen(cls: C) -> C:
     _set(cls, "__repr__", _repr(tuple(f.name for f in fields if f.repr)))
     compared = _values(tuple(f.name for f in fields if f.compare))
     _set(cls, "__eq__", _eq(compared))
-    if "__hash__" not in cls.__dict__ or (
-        cls.__dict__["__hash__"] is None and "__eq__" in cls.__dict__
-    ):
+    if not explicit_hash:  # as dataclasses decides for a frozen class that compares fields
         hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
         method = _hash(_values(hashed))
         method.__name__ = "__hash__"

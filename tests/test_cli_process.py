@@ -91,6 +91,14 @@ def test_a_message_code_is_printed_and_ends_with_1(ended, capsys):
     assert capsys.readouterr().err == "stopped: no such folder\n"
 
 
+def test_a_message_is_printed_once_when_a_thread_runs(ended, monkeypatch, capsys):
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    with pytest.raises(SystemExit) as exc:
+        cli._quick_exit("stopped")
+    assert exc.value.code == "stopped"  # Python prints it as it exits, once
+    assert capsys.readouterr().err == ""
+
+
 def test_a_running_thread_gets_a_normal_exit(ended, monkeypatch):
     monkeypatch.setattr(threading, "active_count", ACTIVE_COUNT)  # the real count of threads
     stop = threading.Event()

@@ -158,6 +158,23 @@ def test_a_class_keeps_the_methods_it_writes_itself():
     assert repr(Own(1)) == "mine" and Own(1) == 5 and hash(Own(2)) == 7
 
 
+def test_a_class_made_unhashable_on_purpose_stays_so():
+    @dataclasses.dataclass(frozen=True)
+    class P:
+        a: int
+        __hash__ = None  # type: ignore[assignment]
+
+    @frozen
+    class Q:
+        a: int
+        __hash__ = None  # type: ignore[assignment]
+
+    for cls in (P, Q):
+        with pytest.raises(TypeError, match="unhashable"):
+            hash(cls(1))
+    assert Q(1) == Q(1)
+
+
 def test_an_undocumented_class_is_documented_as_dataclasses_does():
     @dataclasses.dataclass(frozen=True)
     class P:
