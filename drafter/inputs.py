@@ -188,9 +188,12 @@ def check_data(data: Any, *, source: str) -> Any:
             )
         if depth > limits.depth:
             raise UserError(f"{source}: nested more than {limits.depth} levels deep")
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind is str:  # most values; the checks below are for containers and numbers
+            continue
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
             stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, (list, tuple)):
+        elif kind is list or isinstance(value, (list, tuple)):
             stack.extend((v, depth + 1) for v in value)
         elif _is_int(value) and abs(value) >= 10**limits.int_digits:
             raise UserError(
