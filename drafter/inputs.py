@@ -140,9 +140,15 @@ def read_bytes(path: Path, *, what: str, max_bytes: int | None = None) -> bytes:
     except OSError as exc:
         raise UserError(f"{path}: cannot be read: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
             raise UserError(f"{path}: is not a regular file, expected a {what}")
-        data = fh.read(limit + 1)
+        # Ask for the size the file has (asking for the whole limit makes Python allocate it
+        # first: a 50 MB buffer mapped and unmapped for every small clause file).
+        want = min(found.st_size, limit) + 1
+        data = fh.read(want)
+        if len(data) == want and want <= limit:  # it grew since: read on, to the limit
+            data += fh.read(limit + 1 - want)
     if len(data) > limit:
         raise UserError(
             f"{path}: larger than the {_size_words(limit)} a {what} may be",

@@ -298,6 +298,27 @@ def test_max_input_mb_raises_the_limit(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize("grows_to", [4096, 6000])
+def test_a_file_that_grows_while_read_is_read_whole_or_refused(tmp_path, monkeypatch, grows_to):
+    """A file longer than it was when looked at is read on to the end, and still bounded."""
+    from drafter import inputs
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"a" * grows_to)
+    real_fstat = os.fstat
+
+    def fstat_from_before(fd: int) -> os.stat_result:
+        found = real_fstat(fd)
+        return os.stat_result((*found[:6], 100, *found[7:]))  # st_size as it was: 100 bytes
+
+    monkeypatch.setattr(inputs.os, "fstat", fstat_from_before)
+    if grows_to <= 5000:
+        assert inputs.read_bytes(path, what="file", max_bytes=5000) == b"a" * grows_to
+    else:
+        with pytest.raises(inputs.UserError, match="larger than"):
+            inputs.read_bytes(path, what="file", max_bytes=5000)
+
+
 def _docx_with(tmp_path: Path, name: str, replace: dict[str, bytes]) -> Path:
     base = make_template(tmp_path / "base.docx", ["Hello {{ case.respondent.full_name }}"])
     out = io.BytesIO()
