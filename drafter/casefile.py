@@ -20,6 +20,7 @@ from .errors import CaseFileError, CaseValidationError, Problem, UserError
 from .exhibits import with_page_counts
 from .inputs import check_data, excerpt, input_limits, read_text
 from .model import Case
+from .text import did_you_mean
 
 __all__ = [
     "field_annotation",
@@ -316,9 +317,7 @@ def _message(err: Any, loc: Loc) -> str:
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = fields_at(loc[:-1])
-        close = _close_matches(name, allowed, n=1) if allowed else []
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"is not a known field{hint}"
+        return f"is not a known field{did_you_mean(name, allowed)}"
     if kind == "value_error":
         return _shorten(msg.removeprefix("Value error, "))
     if kind == "enum" or kind == "literal_error":
@@ -393,10 +392,3 @@ def strip_optional(tp: Any) -> Any:
                 tp = rest[0]
                 continue
         return tp
-
-
-def _close_matches(word: str, possibilities: Any, n: int) -> list[str]:
-    """``difflib.get_close_matches``, imported only when a message needs a suggestion."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n=n)

@@ -4,8 +4,9 @@ On the Pythons drafter supports before 3.13, ``@dataclass(frozen=True)`` writes 
 ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__`` and ``__delattr__`` and
 compiles each on its own: about half a millisecond per class, and drafter defines dozens of
 them, so about a tenth of a cold ``drafter render`` went to compiling the same few lines. A
-``@frozen`` class is the same frozen dataclass with one compiled ``__init__``; the other methods are shared
-functions over the fields (``operator.attrgetter``, which is C), with the same results. The
+``@frozen`` class is the same frozen dataclass with one compiled ``__init__``; the other methods
+are shared functions over the fields (``operator.attrgetter``, which is C), with the same
+results. The
 ``__init__`` also fills the instance's ``__dict__`` directly, as a frozen dataclass's does
 through one ``object.__setattr__`` call per field, which costs twice the object itself: runs of
 text, paragraphs and clause decisions are made by the hundred for each document.
@@ -79,10 +80,7 @@ def frozen(cls: C) -> C:
     _set(cls, "__eq__", _eq(compared))
     if not explicit_hash:  # as dataclasses decides for a frozen class that compares fields
         hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-        method = _hash(_values(hashed))
-        method.__name__ = "__hash__"
-        method.__qualname__ = f"{cls.__qualname__}.__hash__"
-        type.__setattr__(cls, "__hash__", method)
+        _install(cls, "__hash__", _hash(_values(hashed)))
     params = cls.__dict__["__dataclass_params__"]
     params.init = params.repr = params.eq = params.frozen = True  # how the class behaves
     if not documented:  # as dataclasses writes it: the class name and its signature
@@ -94,9 +92,13 @@ def frozen(cls: C) -> C:
 def _set(cls: type, name: str, method: Any) -> None:
     """Add a method the class does not define itself (a class's own ``__repr__`` wins)."""
     if name not in cls.__dict__:
-        method.__name__ = name
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-        type.__setattr__(cls, name, method)
+        _install(cls, name, method)
+
+
+def _install(cls: type, name: str, method: Any) -> None:
+    method.__name__ = name
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    type.__setattr__(cls, name, method)
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:

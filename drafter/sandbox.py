@@ -48,7 +48,7 @@ from .compiled import (
 from .errors import TemplateError
 from .frozen import frozen
 from .record import Record, ValueRecord, record_kind, record_names
-from .text import format_date, format_time
+from .text import did_you_mean, format_date, format_time
 
 __all__ = [
     "LIMITS",
@@ -442,9 +442,7 @@ class _Undefined(jinja2.StrictUndefined):
         obj, name = self._undefined_obj, self._undefined_name
         if isinstance(obj, Record) and isinstance(name, str) and not self._undefined_hint:
             names = sorted(record_names(obj))
-            close = _close_matches(name, names, n=1)
-            guess = f"; did you mean {close[0]!r}?" if close else ""
-            return f"{record_kind(obj)} has no field {name!r}{guess}"
+            return f"{record_kind(obj)} has no field {name!r}{did_you_mean(name, names)}"
         return str(super()._undefined_message)
 
     def __init__(
@@ -804,10 +802,3 @@ def evaluate(
             return value
     except TEMPLATE_FAILURES as exc:
         raise TemplateError(f"{name}: {describe_failure(exc)}", fields_hint(exc)) from None
-
-
-def _close_matches(word: str, possibilities: Any, n: int) -> list[str]:
-    """``difflib.get_close_matches``, imported only when a message needs a suggestion."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n=n)

@@ -12,6 +12,7 @@ from .frozen import frozen
 __all__ = [
     "Paragraph",
     "Run",
+    "did_you_mean",
     "format_date",
     "format_time",
     "join_words",
@@ -144,3 +145,14 @@ def _runs(text: str) -> Iterable[Run]:
         elif token:
             buffer.append(token)
     yield from flush()
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known name closest to ``name``, or nothing.
+
+    difflib is imported only when a message needs a suggestion, not by every command.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
